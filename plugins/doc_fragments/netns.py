@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The namespace option every module shares.
+    DOCUMENTATION = r'''
+options:
+  netns:
+    description:
+      - The network namespace the module works in.
+      - A name of a namespace under C(/var/run/netns) (as made by C(ip netns add) or M(netvirt.linux.netns)),
+        an absolute path to a namespace file (for example C(/var/run/docker/netns/1a2b3c4d) or
+        C(/proc/1234/ns/net)), or the PID of a process whose namespace is meant (a container's main process).
+      - When not set, the namespace the module runs in (normally the host's own).
+      - A namespace that does not exist is never created implicitly; the task fails naming it.
+        In check mode a missing namespace is planned as if empty, with a warning, so that a whole
+        playbook can be checked before an earlier task has created it.
+      - Set it once for a whole play with C(module_defaults) and the action group
+        C(group/netvirt.linux.netvirt).
+    type: raw
+requirements:
+  - Python 3.9 or newer on the managed host.
+  - pyroute2 0.7.2 or newer on the managed host (Debian and Ubuntu package C(python3-pyroute2), or C(pip install pyroute2)).
+  - Root, or CAP_NET_ADMIN and CAP_SYS_ADMIN, on the managed host.
+'''
+
+    # The attributes every module shares (check mode, diff mode, platform).
+    ATTRIBUTES = r'''
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - Check mode runs the same observation and plan as a real run and only skips applying it,
+        so C(changed), C(diff) and C(actions) are what a real run would do.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: linux
+'''

@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apply one action of a plan, and turn kernel errors into messages naming the object and option."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+import ipaddress
+import os
+
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError
+
+IFA_F_NODAD = 0x02
+IFA_F_NOPREFIXROUTE = 0x200
+
+# errno -> what it means for a network engineer, by op (None: any op)
+_MEANINGS = {
+    errno.EEXIST: {None: 'it already exists',
+                   'link_create': 'an interface of that name already exists (in this namespace, or the peer '
+                                  'name in the peer namespace)',
+                   'addr_add': 'the address is already assigned',
+                   'route_add': 'a route to that destination already exists'},
+    errno.ENODEV: {None: 'no such interface'},
+    errno.ENOENT: {None: 'no such object'},
+    errno.ESRCH: {None: 'no such route'},
+    errno.ERANGE: {None: 'a value is out of range'},
+    errno.EINVAL: {None: 'invalid argument',
+                   'link_move': 'the kernel refuses to move this device to another namespace '
+                                '(bridges, loopback, vxlan and other netns-local devices cannot move)'},
+    errno.EOPNOTSUPP: {None: 'not supported by this kernel or this kind of interface',
+                       'link_set': 'not supported by this kernel or this kind of interface (for example '
+                                   'vlan_filtering on a kernel without bridge VLAN support, or a master '
+                                   'that is not a bridge)'},
+    errno.ENETUNREACH: {None: 'the gateway is not reachable: no address of the namespace is on its subnet'},
+    errno.EADDRNOTAVAIL: {None: 'the address is not assigned, or not usable here'},
+    errno.EPERM: {None: 'permission denied (managing network namespaces needs root: CAP_NET_ADMIN and '
+                        'CAP_SYS_ADMIN)'},
+    errno.EACCES: {None: 'permission denied'},
+    errno.EBUSY: {None: 'the device is busy'},
+    errno.ENOTCONN: {None: 'the link has no carrier peer yet'},
+}
+
+
+def explain(code, op):
+    table = _MEANINGS.get(code)
+    if table is None:
+        try:
+            return os.strerror(code)
+        except (TypeError, ValueError):
+            return 'error %s' % code
+    return table.get(op, table[None])
+
+
+def _errname(code):
+    return errno.errorcode.get(code, str(code))
+
+
+def _index(session, ref, name, action):
+    found = session.socket(ref).link_lookup(ifname=name)
+    if not found:
+        raise ApplyError("%s failed: interface '%s' is not there any more" % (action.describe(), name),
+                         action=action, option=action.option, obj=action.obj)
+    return found[0]
+
+
+# -- namespaces -----------------------------------------------------------------------------
+def _netns_create(session, action):
+    session.create_named(action.params['name'])
+    if action.params.get('loopback_up', False):
+        sock = session.socket(action.params['name'])
+        sock.link('set', index=_index(session, action.params['name'], 'lo', action), state='up')
+
+
+def _netns_delete(session, action):
+    session.remove_named(action.params['name'])
+
+
+# -- links ----------------------------------------------------------------------------------
+_BRIDGE_KEYS = {'stp': 'br_stp_state', 'forward_delay': 'br_forward_delay', 'hello_time': 'br_hello_time',
+                'max_age': 'br_max_age', 'ageing_time': 'br_ageing_time', 'vlan_filtering': 'br_vlan_filtering'}
+
+
+def bridge_kwargs(options):
+    kwargs = {}
+    for key, value in options.items():
+        if key in ('stp', 'vlan_filtering'):
+            kwargs[_BRIDGE_KEYS[key]] = 1 if value else 0
+        elif key in _BRIDGE_KEYS:
+            kwargs[_BRIDGE_KEYS[key]] = parse.seconds_to_centis(value)
+    return kwargs
+
+
+def _link_create(session, action):
+    params = action.params
+    ref = action.netns
+    kwargs = {'ifname': params['name'], 'kind': params['kind']}
+    if params['kind'] == 'veth':
+        peer = params['peer']
+        kwargs['peer'] = {'ifname': peer['name']}
+        if peer.get('netns', ref) != ref:
+            kwargs['peer']['net_ns_fd'] = session.fd(peer['netns'])
+    if params['kind'] == 'bridge':
+        kwargs.update(bridge_kwargs(params.get('bridge', {})))
+    session.socket(ref).link('add', **kwargs)
+
+
+def _link_delete(session, action):
+    sock = session.socket(action.netns)
+    found = sock.link_lookup(ifname=action.params['name'])
+    if found:
+        sock.link('del', index=found[0])
+
+
+def _link_set(session, action):
+    params = dict(action.params)
+    ref = action.netns
+    name = params.pop('name')
+    sock = session.socket(ref)
+    index = _index(session, ref, name, action)
+    kwargs = {}
+    if 'mtu' in params:
+        kwargs['mtu'] = params['mtu']
+    if 'mac' in params:
+        kwargs['address'] = params['mac']
+    if 'alias' in params:
+        kwargs['ifalias'] = params['alias'] or ''
+    if 'master' in params:
+        kwargs['master'] = _index(session, ref, params['master'], action) if params['master'] else 0
+    if 'new_name' in params:
+        kwargs['ifname'] = params['new_name']
+    if 'bridge' in params:
+        kwargs['kind'] = 'bridge'
+        kwargs.update(bridge_kwargs(params['bridge']))
+    if 'up' in params:
+        kwargs['state'] = 'up' if params['up'] else 'down'
+    sock.link('set', index=index, **kwargs)
+
+
+def _link_move(session, action):
+    params = action.params
+    sock = session.socket(action.netns)
+    index = _index(session, action.netns, params['name'], action)
+    kwargs = {'net_ns_fd': session.fd(params['to'])}
+    if params.get('new_name'):
+        kwargs['ifname'] = params['new_name']
+    sock.link('set', index=index, **kwargs)
+    session.forget_nsids()
+
+
+# -- addresses and routes -------------------------------------------------------------------
+def _addr(session, action, command):
+    ref = action.netns
+    iface = ipaddress.ip_interface(action.params['address'])
+    index = _index(session, ref, action.params['name'], action)
+    kwargs = {'index': index, 'address': str(iface.ip), 'prefixlen': iface.network.prefixlen}
+    if iface.version == 6 and command == 'add':
+        kwargs['IFA_FLAGS'] = IFA_F_NODAD
+    if iface.version == 4 and command == 'add':
+        kwargs['broadcast'] = str(iface.network.broadcast_address) if iface.network.prefixlen < 31 else None
+        if kwargs['broadcast'] is None:
+            del kwargs['broadcast']
+    session.socket(ref).addr(command, **kwargs)
+
+
+def _addr_add(session, action):
+    _addr(session, action, 'add')
+
+
+def _addr_del(session, action):
+    _addr(session, action, 'del')
+
+
+def _route_kwargs(session, action):
+    params = action.params
+    kwargs = {'family': 10 if params['family'] == 'ipv6' else 2,
+              'dst': params['dst'] if params['dst'] != 'default' else ('::/0' if params['family'] == 'ipv6'
+                                                                       else '0.0.0.0/0')}
+    if params.get('table') is not None:
+        kwargs['table'] = params['table']
+    if params.get('metric') is not None:
+        kwargs['priority'] = params['metric']
+    if params.get('gateway'):
+        kwargs['gateway'] = params['gateway']
+    if params.get('dev'):
+        kwargs['oif'] = _index(session, action.netns, params['dev'], action)
+    return kwargs
+
+
+def _route_add(session, action):
+    session.socket(action.netns).route('replace', **_route_kwargs(session, action))
+
+
+def _route_del(session, action):
+    session.socket(action.netns).route('del', **_route_kwargs(session, action))
+
+
+# -- sysctl ---------------------------------------------------------------------------------
+def _sysctl_set(session, action):
+    session.write_sysctl(action.netns, action.params['path'], action.params['value'])
+
+
+OPS = {
+    'netns_create': _netns_create,
+    'netns_delete': _netns_delete,
+    'link_create': _link_create,
+    'link_delete': _link_delete,
+    'link_set': _link_set,
+    'link_move': _link_move,
+    'addr_add': _addr_add,
+    'addr_del': _addr_del,
+    'route_add': _route_add,
+    'route_del': _route_del,
+    'sysctl_set': _sysctl_set,
+}
+
+
+def apply_one(session, action):
+    """Run one action; kernel refusals become ApplyError naming the object and the option."""
+    try:
+        OPS[action.op](session, action)
+    except NetvirtError:
+        raise
+    except loader.NetlinkError as exc:
+        code = getattr(exc, 'code', None)
+        raise ApplyError(_message(action, code), action=action, errno=code, option=action.option,
+                         obj=action.obj)
+    except (IOError, OSError) as exc:
+        raise ApplyError(_message(action, exc.errno, exc.strerror), action=action, errno=exc.errno,
+                         option=action.option, obj=action.obj)
+    except ValueError as exc:
+        raise ApplyError('%s failed: %s' % (action.describe(), exc), action=action, option=action.option,
+                         obj=action.obj)
+
+
+def _message(action, code, fallback=None):
+    meaning = explain(code, action.op) if code is not None else (fallback or 'failed')
+    option = " (option %s)" % action.option if action.option else ''
+    name = ' [%s]' % _errname(code) if code is not None else ''
+    return "%s failed%s: %s%s" % (action.describe(), option, meaning, name)
+
+
+def apply_plan(session, actions):
+    """Apply in order. When a step fails, undo the creations made so far (newest first) so that a
+    failed task leaves nothing half-made, then re-raise the first error."""
+    done = []
+    for action in actions:
+        try:
+            apply_one(session, action)
+        except NetvirtError:
+            for previous in reversed(done):
+                if previous.undo is not None:
+                    try:
+                        apply_one(session, previous.undo)
+                    except NetvirtError:
+                        pass
+            raise
+        done.append(action)

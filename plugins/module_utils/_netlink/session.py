@@ -1,0 +1,305 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One netlink session per module run.
+
+A namespace is entered with setns(2) on the calling thread only long enough to open ONE
+IPRoute socket there (the socket stays bound to that namespace) or to open a /proc/sys file;
+then the thread returns home. No fork per namespace, and never the O_CREAT default of
+pyroute2's own helpers, which silently creates a missing namespace. The same code runs on
+pyroute2 0.7.2 and 0.9.x.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import os
+
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
+
+CLONE_NEWNET = 0x40000000
+NETNS_RUN_DIR = '/var/run/netns'
+AF_BRIDGE = 7
+
+_libc = None
+
+
+def _setns(fd):
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def ref_path(ref):
+    """The file that stands for a namespace reference (see validate.netns_ref)."""
+    if ref is None:
+        return '/proc/thread-self/ns/net'
+    if ref.isdigit():
+        return '/proc/%s/ns/net' % ref
+    if ref.startswith('/'):
+        return ref
+    return os.path.join(NETNS_RUN_DIR, ref)
+
+
+class Session(object):
+    """Sockets, namespace file descriptors and identities for one module run."""
+
+    def __init__(self):
+        self._home = os.open('/proc/thread-self/ns/net', os.O_RDONLY | os.O_CLOEXEC)
+        self._fds = {}
+        self._sockets = {}
+        self._registered = []   # refs named by the task, in order: canonical names
+        self._nsid_maps = {}
+        self._names_cache = None
+
+    # -- lifetime ---------------------------------------------------------------------------
+    def close(self):
+        for sock in self._sockets.values():
+            try:
+                sock.close()
+            except Exception:  # pragma: no cover - best effort
+                pass
+        self._sockets = {}
+        for fd in self._fds.values():
+            try:
+                os.close(fd)
+            except OSError:  # pragma: no cover
+                pass
+        self._fds = {}
+        if self._home is not None:
+            os.close(self._home)
+            self._home = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    # -- namespaces -------------------------------------------------------------------------
+    def forget(self, ref):
+        """Drop cached handles of a namespace that was removed or re-created."""
+        sock = self._sockets.pop(ref, None)
+        if sock is not None:
+            sock.close()
+        fd = self._fds.pop(ref, None)
+        if fd is not None:
+            os.close(fd)
+        self._nsid_maps = {}
+        self._names_cache = None
+
+    def forget_nsids(self):
+        self._nsid_maps = {}
+
+    def fd(self, ref, option='netns'):
+        """An fd of the namespace; NetvirtError naming the option if it does not exist."""
+        if ref is None:
+            return self._home
+        if ref not in self._fds:
+            path = ref_path(ref)
+            try:
+                self._fds[ref] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except (IOError, OSError) as exc:
+                if exc.errno in (errno.ENOENT, errno.ESRCH):
+                    raise NetvirtError("option %s: %s does not exist (no %s)"
+                                       % (option, ns_label(ref), path), option=option)
+                raise NetvirtError("option %s: cannot open %s (%s): %s"
+                                   % (option, ns_label(ref), path, exc.strerror), option=option)
+        return self._fds[ref]
+
+    def exists(self, ref):
+        if ref is None or ref in self._fds:
+            return True
+        try:
+            self.fd(ref)
+        except NetvirtError:
+            return False
+        return True
+
+    def identity(self, ref):
+        """(st_dev, st_ino) of the namespace, or None when it does not exist."""
+        if not self.exists(ref):
+            return None
+        st = os.fstat(self.fd(ref))
+        return (st.st_dev, st.st_ino)
+
+    def register(self, ref):
+        """Remember a reference the task uses, so that observed namespaces are reported under
+        the same name the user wrote (a PID and a name of one namespace compare equal)."""
+        if ref is not None and ref not in self._registered:
+            self._registered.append(ref)
+        return self.canonical(ref)
+
+    def canonical(self, ref):
+        ident = self.identity(ref)
+        if ident is None:
+            return ref
+        if ident == self.identity(None):
+            return None
+        for other in self._registered:
+            if other != ref and self.identity(other) == ident:
+                return other
+        return ref
+
+    def named(self):
+        """Names of the namespaces under /var/run/netns (as `ip netns list`), sorted."""
+        if self._names_cache is None:
+            try:
+                names = os.listdir(NETNS_RUN_DIR)
+            except OSError:
+                names = []
+            self._names_cache = sorted(n for n in names if not n.startswith('.'))
+        return list(self._names_cache)
+
+    @contextlib.contextmanager
+    def entered(self, ref):
+        """Run a block with the calling thread inside the namespace."""
+        if ref is None:
+            yield
+            return
+        _setns(self.fd(ref))
+        try:
+            yield
+        finally:
+            _setns(self._home)
+
+    def socket(self, ref):
+        """The one IPRoute socket of this run for that namespace."""
+        if ref not in self._sockets:
+            self.fd(ref)
+            with self.entered(ref):
+                self._sockets[ref] = loader.IPRoute()
+        return self._sockets[ref]
+
+    def create_named(self, name):
+        loader.pyroute2_netns.create(name)
+        self.forget(name)
+
+    def remove_named(self, name):
+        self.forget(name)
+        loader.pyroute2_netns.remove(name)
+
+    def nsid(self, observer, target):
+        """The id under which `observer` knows `target`, or None when none is assigned."""
+        try:
+            reply = self.socket(observer).get_netnsid(fd=self.fd(target))
+        except Exception:
+            return None
+        value = reply.get('nsid') if isinstance(reply, dict) else None
+        return None if value in parse.NSID_NONE else value
+
+    def _nsid_map(self, observer):
+        if observer not in self._nsid_maps:
+            mapping = {}
+            candidates = [None] + list(self._registered) + self.named()
+            seen = set([self.identity(observer)])
+            for ref in candidates:
+                ident = self.identity(ref)
+                if ident is None or ident in seen:
+                    continue
+                seen.add(ident)
+                nsid = self.nsid(observer, ref)
+                if nsid is not None and nsid not in mapping:
+                    mapping[nsid] = self.canonical(ref)
+            self._nsid_maps[observer] = mapping
+        return self._nsid_maps[observer]
+
+    # -- observation ------------------------------------------------------------------------
+    def links(self, ref, peers=True):
+        """{name: link} of a namespace, with master names, addresses and veth peers."""
+        sock = self.socket(ref)
+        by_index = {}
+        for msg in sock.get_links():
+            link = parse.parse_link(msg)
+            link['addresses'] = []
+            by_index[link['index']] = link
+        for msg in sock.get_addr():
+            index, cidr, _family = parse.parse_addr(msg)
+            if index in by_index:
+                by_index[index]['addresses'].append(cidr)
+        for link in by_index.values():
+            master = by_index.get(link.pop('master_index'))
+            link['master'] = master['name'] if master else None
+            link['addresses'].sort()
+        if peers:
+            for link in by_index.values():
+                if link['kind'] == 'veth':
+                    link['peer'] = self._peer(ref, link, by_index)
+        for link in by_index.values():
+            link.pop('link_index', None)
+            link.pop('link_netnsid', None)
+        return dict((link['name'], link) for link in by_index.values())
+
+    def _peer(self, ref, link, by_index):
+        index, nsid = link.get('link_index'), link.get('link_netnsid')
+        if not index:
+            return None
+        if nsid is None:
+            peer = by_index.get(index)
+            return {'name': peer['name'] if peer else None, 'netns': self.canonical(ref), 'index': index}
+        target = self._nsid_map(ref).get(nsid, False)
+        if target is False:
+            return {'name': None, 'netns': None, 'nsid': nsid, 'index': index,
+                    'unresolved': 'the peer is in a namespace with no name or path known here'}
+        try:
+            reply = self.socket(target).link('get', index=index)
+            name = parse.parse_link(reply[0])['name']
+        except Exception:
+            name = None
+        return {'name': name, 'netns': target, 'index': index}
+
+    def routes(self, ref, links=None):
+        """All routes of a namespace but the local table, with device names."""
+        sock = self.socket(ref)
+        names = dict((l['index'], n) for n, l in (links or self.links(ref, peers=False)).items())
+        out = []
+        for family in (2, 10):
+            for msg in sock.get_routes(family=family):
+                route = parse.parse_route(msg)
+                if route['table'] == 255:
+                    continue
+                route['dev'] = names.get(route.pop('oif'))
+                out.append(route)
+        return out
+
+    def fdb(self, ref, bridge, links=None):
+        """The forwarding database of a bridge: [{'mac','port','vlan','permanent','self'}]."""
+        sock = self.socket(ref)
+        links = links or self.links(ref, peers=False)
+        names = dict((l['index'], n) for n, l in links.items())
+        if bridge not in links:
+            return []
+        index = links[bridge]['index']
+        out = []
+        for msg in sock.fdb('dump', master=index):
+            entry = parse.parse_fdb(msg)
+            if entry['master_index'] not in (None, index) and entry['port_index'] != index:
+                continue
+            entry['port'] = names.get(entry.pop('port_index'))
+            entry.pop('master_index', None)
+            out.append(entry)
+        out.sort(key=lambda e: (e['port'] or '', e['mac'] or ''))
+        return out
+
+    def read_sysctl(self, ref, path):
+        with self.entered(ref):
+            handle = open(path, 'r')
+        with handle:
+            return handle.read()
+
+    def write_sysctl(self, ref, path, value):
+        with self.entered(ref):
+            handle = open(path, 'w')
+        with handle:
+            handle.write(value)

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pieces the kinds share: namespace observation and the per-link attribute planner."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
+
+LINK_ATTRS = ('mtu', 'mac', 'master', 'up', 'addresses')
+
+
+def observe_links(session, refs, ctx, option='netns'):
+    """{ref: {name: link}} for each namespace; a missing namespace fails, except in check mode,
+    where it is planned as an empty one (an earlier task of the same check run would make it)."""
+    out = {}
+    for ref, opt in refs:
+        if ref in out:
+            continue
+        if not session.exists(ref):
+            if ctx.check_mode:
+                ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
+                         % ns_label(ref))
+                out[ref] = {}
+                continue
+            session.fd(ref, option=opt or option)  # raises the error naming the option
+        out[ref] = session.links(ref)
+    return out
+
+
+def addresses(values, option, obj):
+    """Validate and canonicalise a list of CIDR addresses (None stays None: not managed)."""
+    if values is None:
+        return None
+    out = [validate.cidr(v, option, obj) for v in values]
+    validate.unique(out, option, obj)
+    return out
+
+
+def is_link_local(cidr):
+    iface = ipaddress.ip_interface(cidr)
+    return iface.version == 6 and iface.ip.is_link_local
+
+
+def link_picture(link, netns, fields=LINK_ATTRS, extra=None):
+    """What before/after show of one link."""
+    if link is None:
+        return {'state': 'absent'}
+    pic = {'state': 'present', 'netns': netns, 'kind': link.get('kind')}
+    for key in fields:
+        if key in link:
+            pic[key] = link[key]
+    if extra:
+        pic.update(extra)
+    return pic
+
+
+def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False, option_prefix=''):
+    """Converge mtu, mac, master, addresses and up of one link.
+
+    ``want``: {'mtu','mac','master','up','addresses'}; None means "leave as it is", master ''
+    means "no master". ``have``: the observed link, or None for a link the plan creates.
+    Returns the predicted link after the plan."""
+    have = have or {}
+    after = dict(have)
+    obj = '%s %s' % (label, name)
+
+    def opt(key):
+        return option_prefix + key
+
+    if want.get('up') is False and have.get('up', False):
+        plan.add('link_set', netns, obj, {'name': name, 'up': False}, option=opt('up'),
+                 text='set %s down' % obj)
+        after['up'] = False
+    if want.get('mtu') is not None and have.get('mtu') != want['mtu']:
+        plan.add('link_set', netns, obj, {'name': name, 'mtu': want['mtu']}, option=opt('mtu'),
+                 text='set mtu %s on %s' % (want['mtu'], obj))
+        after['mtu'] = want['mtu']
+    if want.get('mac') is not None and (have.get('mac') or '').lower() != want['mac']:
+        plan.add('link_set', netns, obj, {'name': name, 'mac': want['mac']}, option=opt('mac'),
+                 text='set mac %s on %s' % (want['mac'], obj))
+        after['mac'] = want['mac']
+    if want.get('master') is not None and (have.get('master') or '') != want['master']:
+        if want['master']:
+            text = 'attach %s to bridge %s' % (obj, want['master'])
+        else:
+            text = 'detach %s from %s' % (obj, have.get('master'))
+        plan.add('link_set', netns, obj, {'name': name, 'master': want['master']}, option=opt('master'), text=text)
+        after['master'] = want['master'] or None
+    if want.get('addresses') is not None:
+        current = list(have.get('addresses') or [])
+        wanted = want['addresses']
+        if purge_addresses:
+            for cidr in current:
+                if cidr not in wanted and not is_link_local(cidr):
+                    plan.add('addr_del', netns, obj, {'name': name, 'address': cidr}, option=opt('addresses'),
+                             text='remove address %s from %s' % (cidr, obj))
+        for cidr in wanted:
+            if cidr not in current:
+                plan.add('addr_add', netns, obj, {'name': name, 'address': cidr}, option=opt('addresses'),
+                         text='add address %s to %s' % (cidr, obj))
+        kept = [c for c in current if c in wanted or not purge_addresses or is_link_local(c)]
+        after['addresses'] = sorted(set(kept) | set(wanted))
+    if want.get('up') is True and not have.get('up', False):
+        plan.add('link_set', netns, obj, {'name': name, 'up': True}, option=opt('up'), text='set %s up' % obj)
+        after['up'] = True
+    return after
+
+
+def require_namespace(observed_links, ref, option):
+    if ref not in observed_links:
+        raise NetvirtError('option %s: %s was not observed' % (option, ns_label(ref)), option=option)
+    return observed_links[ref]
+
+
+def check_master(links, master, netns, option, obj):
+    """A master must be an existing bridge in the same namespace."""
+    if not master:
+        return
+    found = links.get(master)
+    if found is None:
+        raise ValidationError("option %s of %s: bridge '%s' does not exist in %s"
+                              % (option, obj, master, ns_label(netns)), option, obj)
+    if found.get('kind') != 'bridge':
+        raise ValidationError("option %s of %s: '%s' in %s is a %s, not a bridge"
+                              % (option, obj, master, ns_label(netns), found.get('kind')), option, obj)

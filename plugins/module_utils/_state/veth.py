@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""veth pairs: both ends, each in any namespace, created in place under their final names."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+
+END_OPTIONS = {
+    'mac': {'type': 'str'},
+    'master': {'type': 'str'},
+    'addresses': {'type': 'list', 'elements': 'str'},
+    'up': {'type': 'bool', 'default': True},
+}
+
+
+def _end_options():
+    spec = {'name': {'type': 'str', 'required': True}, 'netns': {'type': 'raw'}}
+    spec.update(dict((k, dict(v)) for k, v in END_OPTIONS.items()))
+    return spec
+
+
+class VethKind(Kind):
+    argument_spec = dict(
+        name={'type': 'str', 'required': True},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        peer={'type': 'dict', 'options': _end_options()},
+        mtu={'type': 'int'},
+        purge_addresses={'type': 'bool', 'default': False},
+        **dict((k, dict(v)) for k, v in END_OPTIONS.items())
+    )
+    module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
+
+    def desired(self, params):
+        name = validate.ifname(params['name'], 'name', 'veth')
+        obj = 'veth %s' % name
+        netns = validate.netns_ref(params.get('netns'), 'netns', obj)
+        out = {
+            'name': name, 'netns': netns, 'state': params['state'],
+            'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
+            'purge_addresses': params['purge_addresses'],
+            'end': self._end(params, '', obj),
+            'peer': None,
+        }
+        peer = params.get('peer')
+        if peer:
+            pname = validate.ifname(peer['name'], 'peer.name', obj)
+            pnetns = validate.netns_ref(peer.get('netns'), 'peer.netns', obj) if peer.get('netns') is not None \
+                else netns
+            out['peer'] = {'name': pname, 'netns': pnetns}
+            out['peer'].update(self._end(peer, 'peer.', obj))
+        return out
+
+    @staticmethod
+    def _end(params, prefix, obj):
+        master = params.get('master')
+        if master is not None and master != '':
+            master = validate.ifname(master, prefix + 'master', obj)
+        return {
+            'mac': validate.mac(params.get('mac'), prefix + 'mac', obj),
+            'master': master,
+            'addresses': common.addresses(params.get('addresses'), prefix + 'addresses', obj),
+            'up': params.get('up'),
+        }
+
+    def observe(self, session, desired, ctx):
+        netns = session.register(desired['netns'])
+        refs = [(netns, 'netns')]
+        peer_netns = None
+        if desired['peer']:
+            peer_netns = session.register(desired['peer']['netns'])
+            refs.append((peer_netns, 'peer.netns'))
+        links = common.observe_links(session, refs, ctx)
+        link = links[netns].get(desired['name'])
+        if link and link.get('peer') and link['peer'].get('name') and link['peer']['netns'] not in links:
+            links[link['peer']['netns']] = session.links(link['peer']['netns'])
+        return {'netns': netns, 'peer_netns': peer_netns, 'links': links}
+
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        name, netns = desired['name'], observed['netns']
+        links = observed['links']
+        link = links[netns].get(name)
+        obj = 'veth %s' % name
+        key = '%s (%s)' % (obj, ns_label(netns))
+        if link is not None and link['kind'] != 'veth':
+            raise ValidationError("option name: an interface named '%s' already exists in %s and it is a %s, "
+                                  "not a veth; refusing to %s it" % (name, ns_label(netns), link['kind'],
+                                                                     'remove' if desired['state'] == 'absent'
+                                                                     else 'take it over'), 'name', obj)
+        before = self.picture(link, netns, links)
+        if desired['state'] == 'absent':
+            if link is not None:
+                plan.add('link_delete', netns, obj, {'name': name}, text='delete %s and its peer' % obj)
+            plan.record(key, before, {'state': 'absent'})
+            return plan
+
+        peer = desired['peer']
+        pns = observed['peer_netns']
+        pname = peer['name']
+        plinks = links[pns]
+        if link is None:
+            if pns == netns and pname == name:
+                raise ValidationError("option peer.name of %s: both ends are in %s, so the peer needs another "
+                                      "name than '%s'" % (obj, ns_label(netns), name), 'peer.name', obj)
+            taken = plinks.get(pname)
+            if taken is not None:
+                raise ValidationError("option peer.name of %s: '%s' is already taken in %s (by a %s)"
+                                      % (obj, pname, ns_label(pns), taken['kind']), 'peer.name', obj)
+            undo = Action('link_delete', netns, obj, {'name': name}, text='delete %s' % obj)
+            text = 'create %s with peer %s in %s' % (obj, pname, ns_label(pns))
+            plan.add('link_create', netns, obj,
+                     {'name': name, 'kind': 'veth', 'peer': {'name': pname, 'netns': pns}},
+                     option='name', undo=undo, text=text)
+            have_main, have_peer = None, None
+        else:
+            have_main = link
+            have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
+        for end, ref, option in ((desired['end'], netns, 'master'), (peer, pns, 'peer.master')):
+            self._check_master(ctx, links[ref], end['master'], ref, option, obj)
+        main_want = dict(desired['end'], mtu=desired['mtu'])
+        peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS if k in peer)
+        peer_want['mtu'] = desired['mtu']
+        after_main = common.plan_link_attrs(plan, netns, name, 'veth', main_want, have_main,
+                                            desired['purge_addresses'])
+        after_peer = common.plan_link_attrs(plan, pns, pname, 'veth peer', peer_want, have_peer,
+                                            desired['purge_addresses'], 'peer.')
+        after = common.link_picture(dict(after_main, kind='veth'), netns)
+        after['peer'] = common.link_picture(dict(after_peer, kind='veth', name=pname), pns, extra={'name': pname})
+        after['peer'].pop('kind', None)
+        after['peer'].pop('state', None)
+        plan.record(key, before, after)
+        return plan
+
+    @staticmethod
+    def _check_master(ctx, links, master, ref, option, obj):
+        if not master:
+            return
+        if ctx.check_mode and master not in links:
+            ctx.warn("option %s of %s: bridge '%s' does not exist in %s yet; check mode assumes an earlier task "
+                     "creates it" % (option, obj, master, ns_label(ref)))
+            return
+        common.check_master(links, master, ref, option, obj)
+
+    @staticmethod
+    def _plan_peer_place(plan, obj, link, pns, pname, links):
+        """Bring the existing peer to the wanted namespace and name; return it as it will be."""
+        peer = link.get('peer') or {}
+        if not peer.get('name'):
+            raise ValidationError("option peer.netns of %s: its peer is in a namespace that has no name or path "
+                                  "known on this host (nsid %s); delete the pair or give that namespace a name"
+                                  % (obj, peer.get('nsid')), 'peer.netns', obj)
+        cur_ns, cur_name = peer['netns'], peer['name']
+        have = dict(links.get(cur_ns, {}).get(cur_name) or {'name': cur_name})
+        if cur_ns == pns and cur_name == pname:
+            return have
+        clash = links[pns].get(pname)
+        if clash is not None and not (cur_ns == pns and cur_name == pname):
+            raise ValidationError("option peer.name of %s: '%s' is already taken in %s (by a %s), so the peer "
+                                  "cannot be %s there" % (obj, pname, ns_label(pns), clash['kind'],
+                                                          'moved' if cur_ns != pns else 'renamed'),
+                                  'peer.name', obj)
+        if cur_ns != pns:
+            params = {'name': cur_name, 'to': pns}
+            if cur_name != pname:
+                params['new_name'] = pname
+            plan.add('link_move', cur_ns, 'veth peer %s' % cur_name, params, option='peer.netns',
+                     text='move peer %s of %s to %s%s' % (cur_name, obj, ns_label(pns),
+                                                         ' as %s' % pname if cur_name != pname else ''))
+            # A moved interface arrives down, with no addresses and no master.
+            have.update({'up': False, 'addresses': [], 'master': None})
+        else:
+            plan.add('link_set', cur_ns, 'veth peer %s' % cur_name, {'name': cur_name, 'new_name': pname},
+                     option='peer.name', text='rename peer %s of %s to %s' % (cur_name, obj, pname))
+        have['name'] = pname
+        return have
+
+    @staticmethod
+    def picture(link, netns, links):
+        if link is None:
+            return {'state': 'absent'}
+        pic = common.link_picture(link, netns)
+        peer = link.get('peer') or {}
+        peer_link = links.get(peer.get('netns'), {}).get(peer.get('name')) if peer.get('name') else None
+        pic['peer'] = {'name': peer.get('name'), 'netns': peer.get('netns')}
+        if peer_link:
+            for k in common.LINK_ATTRS:
+                pic['peer'][k] = peer_link.get(k)
+        return pic
+
+    def result(self, desired, observed, plan, ctx):
+        key = 'veth %s (%s)' % (desired['name'], ns_label(observed['netns']))
+        if ctx.check_mode or not plan.changed:
+            return {'veth': plan.after[key]}
+        session = ctx.session
+        links = {observed['netns']: session.links(observed['netns'])}
+        link = links[observed['netns']].get(desired['name'])
+        if link and link.get('peer') and link['peer'].get('name'):
+            pref = link['peer']['netns']
+            if pref not in links:
+                links[pref] = session.links(pref)
+        return {'veth': self.picture(link, observed['netns'], links)}

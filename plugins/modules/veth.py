@@ -1,0 +1,176 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: veth
+short_description: Manage veth pairs whose ends live in any network namespace
+version_added: 0.1.0
+description:
+  - Create, converge or delete a veth pair. One end is O(name) in O(netns); the other is O(peer.name)
+    in O(peer.netns).
+  - The peer is created straight inside its namespace under its final name (for example C(eth0) inside a
+    container's namespace, as Docker does), so there is never a moment where it sits in the wrong place
+    under a temporary name.
+  - An existing pair whose peer sits in another namespace than O(peer.netns) is moved there (and renamed
+    when needed); a moved end arrives down and without addresses, and is then converged like a new one.
+  - An existing interface named O(name) that is not a veth makes the task fail; it is never taken over.
+  - When a step after the creation fails (an address, a master), the new pair is removed again, so a
+    failed task leaves nothing half-made.
+author:
+  - netvirt.linux developers
+options:
+  name:
+    description: Name of this end of the pair, in O(netns). At most 15 characters, no C(/), C(:) or white space.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or converges the pair; V(absent) deletes it (deleting one end deletes both).
+    type: str
+    choices: [present, absent]
+    default: present
+  mtu:
+    description: MTU of both ends. Left as it is when not set (new pairs get the kernel's 1500).
+    type: int
+  mac:
+    description: MAC address of this end (unicast). Left as the kernel chose when not set.
+    type: str
+  master:
+    description:
+      - Name of a bridge in O(netns) that this end is a port of. An empty string detaches it.
+      - Left as it is when not set.
+    type: str
+  addresses:
+    description:
+      - Addresses of this end in CIDR form (C(10.0.0.1/24), C(fd00::1/64)).
+      - Added when missing; others are kept unless O(purge_addresses=true).
+    type: list
+    elements: str
+  up:
+    description: Whether this end is up.
+    type: bool
+    default: true
+  purge_addresses:
+    description:
+      - Remove addresses of either end that its O(addresses) (or O(peer.addresses)) does not list.
+        IPv6 link-local addresses (C(fe80::/10)) are kept. Only ends whose address list is given are purged.
+    type: bool
+    default: false
+  peer:
+    description: The other end. Required when O(state=present).
+    type: dict
+    suboptions:
+      name:
+        description: Name of the other end, inside O(peer.netns).
+        type: str
+        required: true
+      netns:
+        description:
+          - The namespace of the other end; a name, an absolute path or a PID, like O(netns).
+          - Defaults to O(netns), that is both ends in one namespace.
+        type: raw
+      mac:
+        description: MAC address of the other end.
+        type: str
+      master:
+        description: A bridge in O(peer.netns) that the other end is a port of; empty string for none.
+        type: str
+      addresses:
+        description: Addresses of the other end, in CIDR form.
+        type: list
+        elements: str
+      up:
+        description: Whether the other end is up.
+        type: bool
+        default: true
+extends_documentation_fragment:
+  - netvirt.linux.netns
+  - netvirt.linux.netns.ATTRIBUTES
+seealso:
+  - module: netvirt.linux.netns
+  - module: netvirt.linux.bridge
+  - module: netvirt.linux.interface
+  - module: netvirt.linux.net_info
+'''
+
+EXAMPLES = r'''
+- name: Join namespaces ns1 and ns2 with a veth pair (seed 002, first experiment)
+  netvirt.linux.veth:
+    name: veth0
+    netns: ns1
+    addresses: [10.1.1.1/24]
+    peer:
+      name: veth1
+      netns: ns2
+      addresses: [10.1.1.2/24]
+
+- name: Docker-style container link, host end on docker0, eth0 inside the container's namespace
+  netvirt.linux.veth:
+    name: veth1a2b3c
+    master: docker0
+    peer:
+      name: eth0
+      netns: /var/run/docker/netns/1a2b3c4d5e6f
+      addresses: [172.17.0.2/16]
+      mac: "02:42:ac:11:00:02"
+
+- name: Peer inside the namespace of a running process (a container's PID)
+  netvirt.linux.veth:
+    name: vh-web
+    peer:
+      name: eth1
+      netns: 4242
+
+- name: Remove the pair (both ends)
+  netvirt.linux.veth:
+    name: veth0
+    netns: ns1
+    state: absent
+'''
+
+RETURN = r'''
+veth:
+  description:
+    - The pair after the task. In check mode, as it would be; otherwise read back from the kernel.
+  returned: always
+  type: dict
+  sample:
+    state: present
+    netns: ns1
+    kind: veth
+    mtu: 1500
+    mac: "6a:1f:4e:0b:93:10"
+    up: true
+    master: null
+    addresses: [10.1.1.1/24]
+    peer:
+      name: veth1
+      netns: ns2
+      mtu: 1500
+      mac: "b2:0c:7d:55:12:aa"
+      up: true
+      master: null
+      addresses: [10.1.1.2/24]
+actions:
+  description: What the task did, or would do in check mode, in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create veth veth0 with peer veth1 in namespace 'ns2' in namespace 'ns1'"]
+'''
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+
+
+def main():
+    run(VethKind())
+
+
+if __name__ == '__main__':
+    main()
