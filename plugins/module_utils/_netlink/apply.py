@@ -39,7 +39,9 @@ _MEANINGS = {
     errno.EADDRNOTAVAIL: {None: 'the address is not assigned, or not usable here'},
     errno.EPERM: {None: 'permission denied (managing network namespaces needs root: CAP_NET_ADMIN and '
                         'CAP_SYS_ADMIN)'},
-    errno.EACCES: {None: 'permission denied'},
+    errno.EACCES: {None: 'permission denied',
+                   'addr_add': 'permission denied: IPv6 is disabled on this interface '
+                               '(net.ipv6.conf.<interface>.disable_ipv6 is 1)'},
     errno.EBUSY: {None: 'the device is busy'},
     errno.ENOTCONN: {None: 'the link has no carrier peer yet'},
 }

@@ -102,8 +102,8 @@ class Session(object):
     def forget_nsids(self):
         self._nsid_maps = {}
 
-    def fd(self, ref, option='netns'):
-        """An fd of the namespace; NetvirtError naming the option if it does not exist."""
+    def fd(self, ref, option='netns', obj=None):
+        """An fd of the namespace; NetvirtError naming the option (and object) if it does not exist."""
         if ref is None:
             return self._home
         if ref not in self._fds:
@@ -111,11 +111,12 @@ class Session(object):
             try:
                 self._fds[ref] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
             except (IOError, OSError) as exc:
+                where = ' of %s' % obj if obj else ''
                 if exc.errno in (errno.ENOENT, errno.ESRCH):
-                    raise NetvirtError("option %s: %s does not exist (no %s)"
-                                       % (option, ns_label(ref), path), option=option)
-                raise NetvirtError("option %s: cannot open %s (%s): %s"
-                                   % (option, ns_label(ref), path, exc.strerror), option=option)
+                    raise NetvirtError("option %s%s: %s does not exist (no %s)"
+                                       % (option, where, ns_label(ref), path), option=option, obj=obj)
+                raise NetvirtError("option %s%s: cannot open %s (%s): %s"
+                                   % (option, where, ns_label(ref), path, exc.strerror), option=option, obj=obj)
         return self._fds[ref]
 
     def exists(self, ref):

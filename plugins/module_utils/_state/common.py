@@ -15,7 +15,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import n
 LINK_ATTRS = ('mtu', 'mac', 'master', 'up', 'addresses')
 
 
-def observe_links(session, refs, ctx, option='netns'):
+def observe_links(session, refs, ctx, option='netns', obj=None):
     """{ref: {name: link}} for each namespace; a missing namespace fails, except in check mode,
     where it is planned as an empty one (an earlier task of the same check run would make it)."""
     out = {}
@@ -28,7 +28,7 @@ def observe_links(session, refs, ctx, option='netns'):
                          % ns_label(ref))
                 out[ref] = {}
                 continue
-            session.fd(ref, option=opt or option)  # raises the error naming the option
+            session.fd(ref, option=opt or option, obj=obj)  # raises the error naming the option
         out[ref] = session.links(ref)
     return out
 

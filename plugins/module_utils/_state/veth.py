@@ -75,7 +75,7 @@ class VethKind(Kind):
         if desired['peer']:
             peer_netns = session.register(desired['peer']['netns'])
             refs.append((peer_netns, 'peer.netns'))
-        links = common.observe_links(session, refs, ctx)
+        links = common.observe_links(session, refs, ctx, obj='veth %s' % desired['name'])
         link = links[netns].get(desired['name'])
         if link and link.get('peer') and link['peer'].get('name') and link['peer']['netns'] not in links:
             links[link['peer']['netns']] = session.links(link['peer']['netns'])
@@ -90,9 +90,9 @@ class VethKind(Kind):
         key = '%s (%s)' % (obj, ns_label(netns))
         if link is not None and link['kind'] != 'veth':
             raise ValidationError("option name: an interface named '%s' already exists in %s and it is a %s, "
-                                  "not a veth; refusing to %s it" % (name, ns_label(netns), link['kind'],
-                                                                     'remove' if desired['state'] == 'absent'
-                                                                     else 'take it over'), 'name', obj)
+                                  "not a veth; refusing to %s" % (name, ns_label(netns), link['kind'],
+                                                                  'remove it' if desired['state'] == 'absent'
+                                                                  else 'take it over'), 'name', obj)
         before = self.picture(link, netns, links)
         if desired['state'] == 'absent':
             if link is not None:
