@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Print the network state of this (sandbox) machine as JSON, read with iproute2 rather than the
+collection's own code: named namespaces, and per namespace (the current one as "") its links,
+global addresses and routes. Tests compare two snapshots to prove a failed task left nothing."""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def ip(ns, *args):
+    argv = ['ip'] + (['-n', ns] if ns else []) + ['-j'] + list(args)
+    out = subprocess.run(argv, check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return json.loads(out or '[]')
+
+
+def namespace(ns):
+    links = sorted('%s %s master=%s' % (l['ifname'], l.get('link_type'), l.get('master'))
+                   for l in ip(ns, 'link', 'show'))
+    addrs = sorted('%s %s/%s' % (a['ifname'], i['local'], i['prefixlen'])
+                   for a in ip(ns, 'addr', 'show') for i in a.get('addr_info', [])
+                   if i.get('scope') != 'link')
+    routes = sorted('%s via %s dev %s' % (r.get('dst'), r.get('gateway'), r.get('dev'))
+                    for r in ip(ns, 'route', 'show', 'table', 'all')
+                    if r.get('table') != 'local' and r.get('protocol') != 'kernel')
+    return {'links': links, 'addresses': addrs, 'routes': routes}
+
+
+def main():
+    try:
+        names = sorted(os.listdir('/run/netns'))
+    except OSError:
+        names = []
+    state = {'named': names, 'namespaces': {'': namespace(None)}}
+    for name in names:
+        state['namespaces'][name] = namespace(name)
+    json.dump(state, sys.stdout, indent=1, sort_keys=True)
+
+
+if __name__ == '__main__':
+    main()
