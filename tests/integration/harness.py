@@ -13,9 +13,10 @@ VENV = os.environ.get('NETVIRT_VENV', os.path.join(REPO, '.venv'))
 COLLECTIONS = os.environ.get('NETVIRT_COLLECTIONS', os.path.join(REPO, '.build', 'collections'))
 
 
-def interpreter():
+def interpreter(env=None):
     """The module interpreter: NETVIRT_TEST_PYTHON (the pyroute2 0.7 run sets it), else the venv's."""
-    return os.path.abspath(os.environ.get('NETVIRT_TEST_PYTHON') or os.path.join(VENV, 'bin', 'python'))
+    env = os.environ if env is None else env
+    return os.path.abspath(env.get('NETVIRT_TEST_PYTHON') or os.path.join(VENV, 'bin', 'python'))
 
 
 def run_playbook(playbook, extra_env=None, timeout=600):
@@ -32,7 +33,7 @@ def run_playbook(playbook, extra_env=None, timeout=600):
     })
     env.update(extra_env or {})
     argv = [SANDBOX, os.path.join(VENV, 'bin', 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-            '-e', 'ansible_python_interpreter=%s' % interpreter(), playbook]
+            '-e', 'ansible_python_interpreter=%s' % interpreter(env), playbook]
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, timeout=timeout, cwd=REPO)
     return proc.returncode, proc.stdout

@@ -1,0 +1,60 @@
+"""Without pyroute2 on the managed host every module fails with Ansible's standard
+missing-library message, saying how to install it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from harness import REPO, run_playbook, tail
+
+MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, 'plugins', 'modules'))
+                 if f.endswith('.py') and not f.startswith('_'))
+
+
+# Options that pass each module's argument spec, so that the library check is what fails.
+MINIMAL_ARGS = {
+    'bridge': {'name': 'br0'},
+    'interface': {'name': 'lo'},
+    'net_info': {},
+    'netns': {'name': 'ns0'},
+    'route': {'dst': '10.9.0.0/16', 'dev': 'lo'},
+    'sysctl': {'name': 'net.ipv4.ip_forward', 'value': '1'},
+    'veth': {'name': 'v0', 'peer': {'name': 'v1'}},
+}
+
+
+def test_every_module_has_minimal_args():
+    assert sorted(MINIMAL_ARGS) == MODULES
+
+
+@pytest.fixture(scope='module')
+def bare_python(tmp_path_factory):
+    """A Python with nothing but the standard library (no pyroute2)."""
+    path = tmp_path_factory.mktemp('bare') / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(path)], check=True)
+    python = str(path / 'bin' / 'python')
+    probe = subprocess.run([python, '-c', 'import pyroute2'], stderr=subprocess.DEVNULL)
+    assert probe.returncode != 0, 'the bare venv must not see pyroute2'
+    return python
+
+
+def test_every_module_names_the_missing_library(bare_python, tmp_path):
+    tasks = []
+    for module in MODULES:
+        tasks.append({'name': module, 'netvirt.linux.%s' % module: MINIMAL_ARGS.get(module, {}),
+                      'register': 'r_%s' % module,
+                      'ignore_errors': True})
+        tasks.append({'ansible.builtin.assert': {'that': [
+            'r_%s is failed' % module,
+            "'pyroute2' in r_%s.msg" % module,
+            "'Failed to import the required Python library' in r_%s.msg" % module,
+            "'pip install pyroute2' in r_%s.msg" % module,
+        ]}})
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
+    path = tmp_path / 'missing.yml'
+    path.write_text(json.dumps(play))
+    rc, out = run_playbook(str(path), extra_env={'NETVIRT_TEST_PYTHON': bare_python})
+    assert rc == 0, tail(out)
