@@ -1,0 +1,81 @@
+# netvirt.linux build and test entry points. See tests/README.md.
+#
+#   make test                     unit, integration (pyroute2 0.9), integration
+#                                 (pyroute2 0.7 as module interpreter), sanity,
+#                                 build; stops at the first failure
+#   make integration T=netns      one target (several: T="netns veth")
+#   make integration K='veth'     a pytest -k expression
+#   make demo | bench | clean | distclean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+ROOT        := $(CURDIR)
+VENV        := $(ROOT)/.venv
+VENV07      := $(ROOT)/.venv-pyroute2-0.7
+COLLECTIONS := $(ROOT)/.build/collections
+SANDBOX     := $(ROOT)/tools/sandbox
+PYTEST      := $(VENV)/bin/python -m pytest --rootdir=$(ROOT)
+
+# Targets to run: T="a b" (exact names) or K='pytest -k expression'.
+T ?=
+K ?=
+INTEGRATION_ARGS = $(if $(strip $(T)),$(foreach t,$(T),tests/integration/test_targets.py::test_target[$(t)]),tests/integration/test_targets.py) $(if $(strip $(K)),-k '$(K)')
+HAVE_TARGETS = $(wildcard tests/integration/targets/*/tasks/main.yml)
+
+.PHONY: all test bootstrap demo unit integration integration-pyroute2-0.7 sanity build bench lint clean distclean
+
+all: test
+
+test: unit integration integration-pyroute2-0.7 sanity build
+
+bootstrap:
+	@$(ROOT)/tools/bootstrap
+
+demo: bootstrap
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=False \
+	ANSIBLE_RETRY_FILES_ENABLED=0 \
+	  $(SANDBOX) $(VENV)/bin/ansible-playbook -i localhost, -c local \
+	    -e ansible_python_interpreter=$(VENV)/bin/python playbooks/demo.yml
+
+unit: bootstrap
+	PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
+	  $(PYTEST) tests/unit -q -rs
+
+# pytest exits 5 when it collects nothing; with no target at all say so and
+# succeed instead of running pytest.
+integration: bootstrap
+	@if [ -z "$(HAVE_TARGETS)" ]; then echo "no integration targets"; exit 0; fi; \
+	echo "== integration: modules run by $(VENV)/bin/python"; \
+	NETVIRT_TEST_PYTHON=$(VENV)/bin/python $(PYTEST) $(INTEGRATION_ARGS) -v -rs
+
+integration-pyroute2-0.7: bootstrap
+	@if [ -z "$(HAVE_TARGETS)" ]; then echo "no integration targets"; exit 0; fi; \
+	echo "== integration: modules run by $(VENV07)/bin/python (pyroute2 0.7)"; \
+	NETVIRT_TEST_PYTHON=$(VENV07)/bin/python $(PYTEST) $(INTEGRATION_ARGS) -v -rs
+
+sanity: bootstrap
+	$(ROOT)/tools/sanity
+
+build: bootstrap
+	$(ROOT)/tools/build
+
+bench: bootstrap
+	@shopt -s nullglob; benches=(bench/*.py); \
+	if [ $${#benches[@]} -eq 0 ]; then echo "no benchmarks yet"; exit 0; fi; \
+	for b in "$${benches[@]}"; do \
+	  echo "== $$b"; \
+	  PYTHONPATH=$(COLLECTIONS) $(SANDBOX) $(VENV)/bin/python "$$b"; \
+	done
+
+# Not part of `make test` (yet): ansible-lint's production profile.
+lint: bootstrap
+	$(VENV)/bin/ansible-lint --profile production
+
+clean:
+	rm -rf .build tests/output .pytest_cache
+	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf .venv .venv-pyroute2-0.7

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run every integration target (a role under tests/integration/targets/).
+
+Each directory of tests/integration/targets/ that has tasks/main.yml is one
+pytest test, with the target's name as its id. The test writes a tiny playbook
+(hosts: localhost, gather_facts: false, roles: [TARGET]) into a temporary
+directory and runs it with .venv's ansible-playbook inside tools/sandbox, a
+throwaway network + mount + PID namespace, so a target may create and delete
+namespaces, links, routes and rules freely: nothing reaches the machine's own
+network, and everything it made is gone when it ends.
+
+Environment:
+  NETVIRT_TEST_PYTHON     module interpreter (ansible_python_interpreter);
+                          default .venv/bin/python. The second run uses
+                          .venv-pyroute2-0.7/bin/python.
+  NETVIRT_TEST_TIMEOUT    seconds per target (default 600).
+  NETVIRT_TEST_VERBOSITY  0-4: that many -v for ansible-playbook (default 0).
+
+A target's optional `aliases` file (one word a line, # comments) may hold:
+  disabled                 never run;
+  skip/pyroute2-X.Y        skip when the module interpreter's pyroute2 is X.Y
+                           (e.g. skip/pyroute2-0.7).
+Other aliases are ignored here.
+
+The full ansible output of each target is kept in
+tests/output/integration/pyroute2-X.Y/TARGET.log; a failure shows its last
+150 lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS_DIR = ROOT / "tests" / "integration" / "targets"
+SANDBOX = ROOT / "tools" / "sandbox"
+ANSIBLE_PLAYBOOK = ROOT / ".venv" / "bin" / "ansible-playbook"
+COLLECTIONS_PATH = ROOT / ".build" / "collections"
+TAIL_LINES = 150
+
+
+def _targets():
+    if not TARGETS_DIR.is_dir():
+        return []
+    return sorted(p.name for p in TARGETS_DIR.iterdir() if (p / "tasks" / "main.yml").is_file())
+
+
+def _aliases(target):
+    path = TARGETS_DIR / target / "aliases"
+    if not path.is_file():
+        return set()
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(line)
+    return words
+
+
+def _interpreter():
+    value = os.environ.get("NETVIRT_TEST_PYTHON") or ".venv/bin/python"
+    path = Path(value)
+    if not path.is_absolute():
+        path = ROOT / path
+    # Deliberately no resolve(): a venv's python is a symlink to the base
+    # interpreter, and resolving it would leave the venv.
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def interpreter():
+    path = _interpreter()
+    if not os.access(path, os.X_OK):
+        pytest.fail("module interpreter %s does not exist: run tools/bootstrap" % path, pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pyroute2_version(interpreter):
+    """major.minor of pyroute2 as the module interpreter sees it."""
+    proc = subprocess.run(
+        [interpreter, "-c", "import pyroute2; print(pyroute2.__version__)"],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail("cannot import pyroute2 with %s:\n%s" % (interpreter, proc.stderr), pytrace=False)
+    return ".".join(proc.stdout.strip().split(".")[:2])
+
+
+def _tail(text, lines=TAIL_LINES):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.mark.parametrize("target", _targets())
+def test_target(target, interpreter, pyroute2_version, tmp_path):
+    aliases = _aliases(target)
+    if "disabled" in aliases:
+        pytest.skip("aliases: disabled")
+    if "skip/pyroute2-%s" % pyroute2_version in aliases:
+        pytest.skip("aliases: skip/pyroute2-%s (module interpreter has pyroute2 %s)" % (pyroute2_version, pyroute2_version))
+
+    playbook = tmp_path / "play.yml"
+    # JSON is YAML: no quoting surprises whatever the target is called.
+    playbook.write_text(json.dumps([{
+        "name": "integration target %s" % target,
+        "hosts": "localhost",
+        "gather_facts": False,
+        "roles": [target],
+    }], indent=2) + "\n", encoding="utf-8")
+
+    env = dict(os.environ)
+    env.pop("ANSIBLE_STDOUT_CALLBACK", None)
+    env.update({
+        "ANSIBLE_ROLES_PATH": str(TARGETS_DIR),
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "False",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": interpreter,
+        "PYTHONUNBUFFERED": "1",
+    })
+
+    cmd = [str(SANDBOX), str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local",
+           "-e", json.dumps({"ansible_python_interpreter": interpreter})]
+    verbosity = int(os.environ.get("NETVIRT_TEST_VERBOSITY") or 0)
+    if verbosity > 0:
+        cmd.append("-" + "v" * min(verbosity, 4))
+    cmd.append(str(playbook))
+    timeout = float(os.environ.get("NETVIRT_TEST_TIMEOUT") or 600)
+
+    started = time.monotonic()
+    # A session of its own, so a timeout can kill the sandbox; killing
+    # tools/sandbox takes every process and namespace inside with it.
+    with subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          start_new_session=True) as proc:
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            output, _ = proc.communicate()
+            timed_out = True
+    text = output.decode("utf-8", errors="replace")
+    elapsed = time.monotonic() - started
+
+    log_dir = ROOT / "tests" / "output" / "integration" / ("pyroute2-%s" % pyroute2_version)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / ("%s.log" % target)
+    log.write_text("# %s\n# exit %s after %.1f s\n%s" % (" ".join(cmd), proc.returncode, elapsed, text),
+                   encoding="utf-8")
+
+    if timed_out:
+        pytest.fail("target %s timed out after %.0f s (full log: %s)\n%s"
+                    % (target, timeout, log, _tail(text)), pytrace=False)
+    if proc.returncode != 0:
+        pytest.fail("target %s failed: ansible-playbook exited %d after %.1f s (full log: %s)\n"
+                    "---- last %d lines of output ----\n%s"
+                    % (target, proc.returncode, elapsed, log, TAIL_LINES, _tail(text)), pytrace=False)
