@@ -145,11 +145,11 @@ def test_target(target, interpreter, pyroute2_version, tmp_path):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           start_new_session=True) as proc:
         try:
-            output, _ = proc.communicate(timeout=timeout)
+            output = proc.communicate(timeout=timeout)[0]
             timed_out = False
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            output, _ = proc.communicate()
+            output = proc.communicate()[0]
             timed_out = True
     text = output.decode("utf-8", errors="replace")
     elapsed = time.monotonic() - started
