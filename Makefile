@@ -74,11 +74,13 @@ bench: bootstrap
 	done
 
 # Not part of `make test` (yet): ansible-lint's production profile.
+# (ansible-lint keeps a cache in .ansible/, which is git-ignored.)
 lint: bootstrap
-	$(VENV)/bin/ansible-lint --profile production
+	PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
+	  $(VENV)/bin/ansible-lint --profile production --nocolor
 
 clean:
-	rm -rf .build tests/output .pytest_cache
+	rm -rf .build tests/output .pytest_cache .ansible
 	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 
 distclean: clean
