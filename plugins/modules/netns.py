@@ -16,7 +16,7 @@ description:
   - Namespaces are matched by their exact name; C(mario) is not taken to exist when only C(mario2) does.
   - A new namespace's C(lo) is down; this module brings it up unless O(loopback=false).
 author:
-  - netvirt.linux developers
+  - netvirt.linux maintainers (@netvirt)
 options:
   name:
     description:

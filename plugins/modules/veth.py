@@ -22,7 +22,7 @@ description:
   - When a step after the creation fails (an address, a master), the new pair is removed again, so a
     failed task leaves nothing half-made.
 author:
-  - netvirt.linux developers
+  - netvirt.linux maintainers (@netvirt)
 options:
   name:
     description: Name of this end of the pair, in O(netns). At most 15 characters, no C(/), C(:) or white space.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Print the network state of this (sandbox) machine as JSON, read with iproute2 rather than the
 collection's own code: named namespaces, and per namespace (the current one as "") its links,
 global addresses and routes. Tests compare two snapshots to prove a failed task left nothing."""

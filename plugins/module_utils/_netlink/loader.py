@@ -10,8 +10,8 @@ import traceback
 
 try:
     import pyroute2
-    from pyroute2 import IPRoute
-    from pyroute2 import netns as pyroute2_netns
+    from pyroute2 import IPRoute  # pylint: disable=unused-import
+    from pyroute2 import netns as pyroute2_netns  # pylint: disable=unused-import
     from pyroute2.netlink.exceptions import NetlinkError
     HAS_PYROUTE2 = True
     PYROUTE2_IMPORT_ERROR = None

@@ -169,9 +169,9 @@ class VethKind(Kind):
             params = {'name': cur_name, 'to': pns}
             if cur_name != pname:
                 params['new_name'] = pname
+            as_name = ' as %s' % pname if cur_name != pname else ''
             plan.add('link_move', cur_ns, 'veth peer %s' % cur_name, params, option='peer.netns',
-                     text='move peer %s of %s to %s%s' % (cur_name, obj, ns_label(pns),
-                                                         ' as %s' % pname if cur_name != pname else ''))
+                     text='move peer %s of %s to %s%s' % (cur_name, obj, ns_label(pns), as_name))
             # A moved interface arrives down, with no addresses and no master.
             have.update({'up': False, 'addresses': [], 'master': None})
         else:
