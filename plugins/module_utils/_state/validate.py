@@ -67,6 +67,8 @@ def netns_ref(value, option='netns', obj=None):
         raise ValidationError("option %s%s: expected a namespace name, path or PID, got %r"
                               % (option, _where(obj), value), option, obj)
     if isinstance(value, int):
+        if value <= 0:
+            raise ValidationError("option %s%s: PID %s is not valid" % (option, _where(obj), value), option, obj)
         value = str(value)
     value = _text(value).strip()
     if value.isdigit():

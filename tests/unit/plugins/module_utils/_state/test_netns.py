@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The netns kind: desired() validation and plan() from plain observed dicts
+(the shape NetnsKind.observe returns: {'exists': bool, 'loopback_up': None|bool})."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+
+
+def params(**kw):
+    """Module parameters as AnsibleModule gives them: every option present, defaults applied."""
+    out = {'name': None, 'state': 'present', 'loopback': True, 'netns': None}
+    out.update(kw)
+    return out
+
+
+def test_params_helper_matches_the_argument_spec():
+    spec = argument_spec(NetnsKind())
+    assert sorted(spec) == sorted(params())
+    for key, value in params().items():
+        assert spec[key].get('default') == value, key
+
+
+@pytest.mark.parametrize('given, expected', [
+    (params(name='ns1'), {'name': 'ns1', 'state': 'present', 'loopback': True}),
+    (params(name='ns1', state='absent', loopback=False), {'name': 'ns1', 'state': 'absent', 'loopback': False}),
+    (params(netns='red'), {'name': 'red', 'state': 'present', 'loopback': True}),   # module_defaults: netns
+    (params(name='blue', netns='red'), {'name': 'blue', 'state': 'present', 'loopback': True}),
+])
+def test_desired_good(given, expected):
+    assert NetnsKind().desired(given) == expected
+
+
+@pytest.mark.parametrize('given, fragments', [
+    (params(), ['option name', 'the name of the namespace is required']),
+    (params(netns='/run/netns/red'), ['option name', 'is required']),
+    (params(netns=1234), ['option name', 'is required']),
+    (params(name='a/b'), ['option name of namespace', "'a/b'", 'not valid']),
+    (params(name='a b'), ['option name of namespace', "'a b'"]),
+    (params(name='..'), ['option name of namespace', "'..'"]),
+    (params(name=''), ['option name of namespace']),
+    (params(netns='a b'), ['option netns', "'a b'"]),
+])
+def test_desired_bad(given, fragments):
+    with pytest.raises(ValidationError) as info:
+        NetnsKind().desired(given)
+    for fragment in fragments:
+        assert fragment in info.value.msg, (fragment, info.value.msg)
+
+
+def observed(exists, loopback_up=None):
+    return {'exists': exists, 'loopback_up': loopback_up if exists else None}
+
+
+def ops(plan):
+    return [(a.op, a.netns, a.params) for a in plan.actions]
+
+
+# (id, state, loopback, observed, expected ops, expected before, expected after)
+CASES = [
+    ('create', 'present', True, observed(False),
+     [('netns_create', None, {'name': 'ns1'}), ('link_set', 'ns1', {'name': 'lo', 'up': True})],
+     {'state': 'absent'}, {'state': 'present', 'loopback': 'up'}),
+    ('create-with-loopback-down', 'present', False, observed(False),
+     [('netns_create', None, {'name': 'ns1'})],
+     {'state': 'absent'}, {'state': 'present', 'loopback': 'down'}),
+    ('idempotent', 'present', True, observed(True, True), [],
+     {'state': 'present', 'loopback': 'up'}, {'state': 'present', 'loopback': 'up'}),
+    ('idempotent-down', 'present', False, observed(True, False), [],
+     {'state': 'present', 'loopback': 'down'}, {'state': 'present', 'loopback': 'down'}),
+    ('loopback-up', 'present', True, observed(True, False),
+     [('link_set', 'ns1', {'name': 'lo', 'up': True})],
+     {'state': 'present', 'loopback': 'down'}, {'state': 'present', 'loopback': 'up'}),
+    ('loopback-down', 'present', False, observed(True, True),
+     [('link_set', 'ns1', {'name': 'lo', 'up': False})],
+     {'state': 'present', 'loopback': 'up'}, {'state': 'present', 'loopback': 'down'}),
+    ('delete', 'absent', True, observed(True, True),
+     [('netns_delete', None, {'name': 'ns1'})],
+     {'state': 'present', 'loopback': 'up'}, {'state': 'absent'}),
+    ('absent-already', 'absent', True, observed(False), [], {'state': 'absent'}, {'state': 'absent'}),
+]
+
+
+@pytest.mark.parametrize('state, loopback, obs, expected_ops, before, after',
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_plan(state, loopback, obs, expected_ops, before, after, check_mode):
+    kind = NetnsKind()
+    desired = kind.desired(params(name='ns1', state=state, loopback=loopback))
+    plan = kind.plan(desired, obs, Context(check_mode, True))
+    assert ops(plan) == expected_ops
+    assert plan.changed is bool(expected_ops)
+    assert plan.diff() == {'before': before, 'after': after,
+                           'before_header': 'namespace ns1', 'after_header': 'namespace ns1'}
+
+
+def test_create_has_an_undo_and_texts():
+    kind = NetnsKind()
+    plan = kind.plan(kind.desired(params(name='ns1')), observed(False), Context(False, False))
+    create, lo_up = plan.actions
+    assert create.undo is not None
+    assert (create.undo.op, create.undo.netns, create.undo.params) == ('netns_delete', None, {'name': 'ns1'})
+    assert lo_up.option == 'loopback'
+    assert lo_up.undo is None
+    assert plan.descriptions() == ['create namespace ns1', 'ns1: set lo up']
+
+
+def test_delete_texts():
+    kind = NetnsKind()
+    plan = kind.plan(kind.desired(params(name='ns1', state='absent')), observed(True, True), Context(False, False))
+    assert plan.descriptions() == ['delete namespace ns1']
