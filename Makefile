@@ -51,7 +51,7 @@ demo: bootstrap
 
 unit: bootstrap
 	PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
-	  $(PYTEST) tests/unit -q -rs
+	  $(PYTEST) --import-mode=importlib tests/unit -q -rs
 
 integration: bootstrap
 	$(call run_integration,$(VENV)/bin/python)
