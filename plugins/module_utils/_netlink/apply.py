@@ -34,7 +34,11 @@ _MEANINGS = {
     errno.EOPNOTSUPP: {None: 'not supported by this kernel or this kind of interface',
                        'link_set': 'not supported by this kernel or this kind of interface (for example '
                                    'vlan_filtering on a kernel without bridge VLAN support, or a master '
-                                   'that is not a bridge)'},
+                                   'that is not a bridge)',
+                       # (op, option): a meaning for one option of one op
+                       ('link_set', 'vlan_filtering'): 'this kernel lacks bridge VLAN filtering (it was built '
+                                                       'without CONFIG_BRIDGE_VLAN_FILTERING), so the bridge '
+                                                       'cannot filter by VLAN; leave vlan_filtering unset'},
     errno.ENETUNREACH: {None: 'the gateway is not reachable: no address of the namespace is on its subnet'},
     errno.EADDRNOTAVAIL: {None: 'the address is not assigned, or not usable here'},
     errno.EPERM: {None: 'permission denied (managing network namespaces needs root: CAP_NET_ADMIN and '
@@ -47,13 +51,15 @@ _MEANINGS = {
 }
 
 
-def explain(code, op):
+def explain(code, op, option=None):
     table = _MEANINGS.get(code)
     if table is None:
         try:
             return os.strerror(code)
         except (TypeError, ValueError):
             return 'error %s' % code
+    if option is not None and (op, option) in table:
+        return table[(op, option)]
     return table.get(op, table[None])
 
 
@@ -239,7 +245,7 @@ def apply_one(session, action):
 
 
 def _message(action, code, fallback=None):
-    meaning = explain(code, action.op) if code is not None else (fallback or 'failed')
+    meaning = explain(code, action.op, action.option) if code is not None else (fallback or 'failed')
     option = " (option %s)" % action.option if action.option else ''
     name = ' [%s]' % _errname(code) if code is not None else ''
     return "%s failed%s: %s%s" % (action.describe(), option, meaning, name)

@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Linux bridges: STP and its timers, VLAN filtering, the link attributes and the list of ports.
+
+Kernel rules this planner follows (measured, see docs/architecture.md and the notes):
+
+- hello_time must be 1..10 s and max_age 6..40 s, always; forward_delay must be 2..30 s while
+  STP is on. The check uses the EFFECTIVE values: the wanted one, else the one already there.
+- The kernel applies the timers of one message before its STP state. "STP off and
+  forward_delay 0" in one message therefore fails (the delay is checked while STP is still on):
+  turning STP off sends STP first, then the timers; turning it on sends the timers first.
+  One action per option, so that an error names its option.
+- A new bridge is made in one message with its timers and STP (STP is off while the kernel
+  applies the timers, then the STP state); VLAN filtering is a separate step, sent only when the
+  wanted value differs from what is there (kernels built without it refuse even "off").
+- Timers are kept by the kernel in jiffies and read back in hundredths of a second, rounded:
+  values that differ by at most 0.01 s are equal.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import math
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+
+TIMERS = ('forward_delay', 'hello_time', 'max_age', 'ageing_time')
+OPTIONS = ('stp',) + TIMERS + ('vlan_filtering',)
+
+# What a new bridge gets from the kernel for the options that are not set.
+KERNEL_DEFAULTS = {'stp': False, 'forward_delay': 15.0, 'hello_time': 2.0, 'max_age': 20.0,
+                   'ageing_time': 300.0, 'vlan_filtering': False}
+
+# Limits the kernel enforces on every bridge (seconds).
+ALWAYS_LIMITS = {'hello_time': (1, 10), 'max_age': (6, 40)}
+# forward_delay while STP is on.
+STP_FORWARD_DELAY = (2, 30)
+# Timers travel as 32-bit hundredths of a second.
+MAX_SECONDS = (2 ** 32 - 1) / 100.0
+
+PICTURE_FIELDS = ('mtu', 'mac', 'up', 'addresses')
+
+
+def centis(seconds):
+    return int(round(float(seconds) * 100))
+
+
+def same_seconds(a, b):
+    """Timers are equal when they differ by at most 0.01 s (the kernel's jiffies rounding)."""
+    if a is None or b is None:
+        return a is b
+    return abs(centis(a) - centis(b)) <= 1
+
+
+def seconds_text(value):
+    return '%g s' % value
+
+
+def _check_timer(name, value, obj):
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value) or value < 0:
+        raise ValidationError("option %s of %s: %s is not a duration in seconds (0 or more)"
+                              % (name, obj, value), name, obj)
+    if value > MAX_SECONDS:
+        raise ValidationError("option %s of %s: %s is above %g s, the most the kernel can hold"
+                              % (name, obj, seconds_text(value), MAX_SECONDS), name, obj)
+    if name in ALWAYS_LIMITS:
+        low, high = ALWAYS_LIMITS[name]
+        if centis(value) < low * 100:
+            raise ValidationError("option %s of %s: %s is below %d s, the least the kernel accepts"
+                                  % (name, obj, seconds_text(value), low), name, obj)
+        if centis(value) > high * 100:
+            raise ValidationError("option %s of %s: %s is above %d s, the most the kernel accepts"
+                                  % (name, obj, seconds_text(value), high), name, obj)
+    return round(value, 2)
+
+
+def check_stp_forward_delay(obj, stp, forward_delay, given):
+    """With STP on, forward_delay must be 2..30 s. ``given``: whether the task sets it; otherwise it
+    is the value already on the bridge, and the message asks for option forward_delay as well."""
+    if not stp or forward_delay is None:
+        return
+    low, high = STP_FORWARD_DELAY
+    value = centis(forward_delay)
+    if low * 100 <= value <= high * 100:
+        return
+    if value < low * 100:
+        side = 'below %d s, which STP requires' % low
+    else:
+        side = 'above %d s, the most STP allows' % high
+    if given:
+        raise ValidationError("option forward_delay of %s: %s is %s (%d..%d s)"
+                              % (obj, seconds_text(forward_delay), side, low, high), 'forward_delay', obj)
+    raise ValidationError("option stp of %s: the bridge's forward_delay is %s, %s (%d..%d s); set option "
+                          "forward_delay as well" % (obj, seconds_text(forward_delay), side, low, high), 'stp', obj)
+
+
+def _option_text(key, value):
+    if key in ('stp', 'vlan_filtering'):
+        return '%s %s' % (key, 'on' if value else 'off')
+    return '%s %s' % (key, seconds_text(value))
+
+
+class BridgeKind(Kind):
+    argument_spec = dict(
+        name={'type': 'str', 'required': True},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        stp={'type': 'bool'},
+        forward_delay={'type': 'float'},
+        hello_time={'type': 'float'},
+        max_age={'type': 'float'},
+        ageing_time={'type': 'float'},
+        vlan_filtering={'type': 'bool'},
+        mtu={'type': 'int'},
+        mac={'type': 'str'},
+        addresses={'type': 'list', 'elements': 'str'},
+        purge_addresses={'type': 'bool', 'default': False},
+        up={'type': 'bool', 'default': True},
+        ports={'type': 'list', 'elements': 'str'},
+        purge_ports={'type': 'bool', 'default': False},
+        fdb={'type': 'bool', 'default': False},
+    )
+
+    # -- desired ----------------------------------------------------------------------------
+    def desired(self, params):
+        name = validate.ifname(params['name'], 'name', 'bridge')
+        obj = 'bridge %s' % name
+        options = {'stp': params.get('stp'), 'vlan_filtering': params.get('vlan_filtering')}
+        for key in TIMERS:
+            options[key] = _check_timer(key, params.get(key), obj)
+        ports = params.get('ports')
+        if ports is not None:
+            ports = [validate.ifname(p, 'ports', obj) for p in ports]
+            validate.unique(ports, 'ports', obj)
+            if name in ports:
+                raise ValidationError("option ports of %s: a bridge cannot be a port of itself" % obj, 'ports', obj)
+        return {
+            'name': name, 'obj': obj, 'state': params['state'],
+            'netns': validate.netns_ref(params.get('netns'), 'netns', obj),
+            'options': options,
+            'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
+            'mac': validate.mac(params.get('mac'), 'mac', obj),
+            'addresses': common.addresses(params.get('addresses'), 'addresses', obj),
+            'purge_addresses': params['purge_addresses'],
+            'up': params['up'],
+            'ports': ports,
+            'purge_ports': params['purge_ports'],
+            'fdb': params['fdb'],
+        }
+
+    # -- observe ----------------------------------------------------------------------------
+    def observe(self, session, desired, ctx):
+        netns = session.register(desired['netns'])
+        links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'])
+        return {'netns': netns, 'links': links[netns]}
+
+    # -- plan -------------------------------------------------------------------------------
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        name, obj, netns = desired['name'], desired['obj'], observed['netns']
+        links = observed['links']
+        link = links.get(name)
+        key = '%s (%s)' % (obj, ns_label(netns))
+        if link is not None and link['kind'] != 'bridge':
+            raise ValidationError("option name: an interface named '%s' already exists in %s and it is a %s, "
+                                  "not a bridge; refusing to %s" % (name, ns_label(netns), link['kind'],
+                                                                    'remove it' if desired['state'] == 'absent'
+                                                                    else 'take it over'), 'name', obj)
+        before = self.picture(link, netns, links)
+        if desired['state'] == 'absent':
+            if link is not None:
+                plan.add('link_delete', netns, obj, {'name': name}, option='state',
+                         text='delete %s (its ports are released)' % obj)
+            plan.record(key, before, {'state': 'absent'})
+            return plan
+
+        want = desired['options']
+        have = dict(KERNEL_DEFAULTS)
+        if link is not None:
+            have.update(dict((k, v) for k, v in (link.get('bridge') or {}).items() if v is not None))
+        effective = dict((k, want[k] if want[k] is not None else have[k]) for k in OPTIONS)
+        check_stp_forward_delay(obj, effective['stp'], effective['forward_delay'], want['forward_delay'] is not None)
+
+        after_opts = dict((k, have[k]) for k in OPTIONS)
+        if link is None:
+            self._plan_create(plan, netns, name, obj, want, after_opts)
+        else:
+            self._plan_options(plan, netns, name, obj, want, have, after_opts)
+        if want['vlan_filtering'] is not None and bool(want['vlan_filtering']) != bool(have['vlan_filtering']):
+            plan.add('link_set', netns, obj, {'name': name, 'bridge': {'vlan_filtering': want['vlan_filtering']}},
+                     option='vlan_filtering',
+                     text='turn VLAN filtering %s on %s' % ('on' if want['vlan_filtering'] else 'off', obj))
+            after_opts['vlan_filtering'] = want['vlan_filtering']
+
+        ports = self._plan_ports(plan, ctx, netns, name, obj, desired, links, link is not None)
+        attrs = {'mtu': desired['mtu'], 'mac': desired['mac'], 'up': desired['up'],
+                 'addresses': desired['addresses'], 'master': None}
+        after_link = common.plan_link_attrs(plan, netns, name, 'bridge', attrs, link, desired['purge_addresses'])
+        after = common.link_picture(dict(after_link, kind='bridge'), netns, PICTURE_FIELDS)
+        after.update(after_opts)
+        after['ports'] = ports
+        plan.record(key, before, after)
+        return plan
+
+    @staticmethod
+    def _plan_create(plan, netns, name, obj, want, after_opts):
+        """One message: the kernel applies the timers while STP is still off, then the STP state."""
+        options = dict((k, want[k]) for k in ('stp',) + TIMERS if want[k] is not None)
+        text = 'create %s' % obj
+        if options:
+            text += ' with %s' % ', '.join(_option_text(k, options[k]) for k in ('stp',) + TIMERS if k in options)
+        undo = Action('link_delete', netns, obj, {'name': name}, text='delete %s' % obj)
+        params = {'name': name, 'kind': 'bridge'}
+        if options:
+            params['bridge'] = options
+        plan.add('link_create', netns, obj, params, option='name', undo=undo, text=text)
+        after_opts.update(options)
+
+    @staticmethod
+    def _plan_options(plan, netns, name, obj, want, have, after_opts):
+        """STP and its timers, one action per option, in the order the kernel accepts."""
+        timers = []
+        for key in TIMERS:
+            if want[key] is not None and not same_seconds(want[key], have[key]):
+                timers.append(Action('link_set', netns, obj, {'name': name, 'bridge': {key: want[key]}}, option=key,
+                                     text='set %s on %s' % (_option_text(key, want[key]), obj)))
+                after_opts[key] = want[key]
+        stp = None
+        if want['stp'] is not None and bool(want['stp']) != bool(have['stp']):
+            stp = Action('link_set', netns, obj, {'name': name, 'bridge': {'stp': want['stp']}}, option='stp',
+                         text='turn STP %s on %s' % ('on' if want['stp'] else 'off', obj))
+            after_opts['stp'] = want['stp']
+        # STP off: first STP, then the timers (forward_delay < 2 s is refused while STP is on).
+        # STP on: first the timers, then STP (so STP starts with the wanted values).
+        ordered = ([stp] + timers) if stp is not None and not want['stp'] else (timers + [stp])
+        for action in ordered:
+            if action is not None:
+                plan.actions.append(action)
+
+    @staticmethod
+    def _plan_ports(plan, ctx, netns, name, obj, desired, links, exists):
+        """Attach the listed interfaces; with purge_ports, detach the others. Returns the ports after."""
+        current = sorted(n for n, l in links.items() if exists and l.get('master') == name)
+        wanted = desired['ports']
+        if wanted is None:
+            return current
+        if desired['purge_ports']:
+            for port in current:
+                if port not in wanted:
+                    plan.add('link_set', netns, obj, {'name': port, 'master': ''}, option='purge_ports',
+                             text='detach %s from %s' % (port, obj))
+        for port in wanted:
+            found = links.get(port)
+            if found is None:
+                if ctx.check_mode:
+                    ctx.warn("option ports of %s: interface '%s' does not exist in %s yet; check mode assumes an "
+                             "earlier task creates it" % (obj, port, ns_label(netns)))
+                else:
+                    raise ValidationError("option ports of %s: interface '%s' does not exist in %s"
+                                          % (obj, port, ns_label(netns)), 'ports', obj)
+            elif found.get('kind') in ('bridge', 'loopback'):
+                raise ValidationError("option ports of %s: '%s' in %s is a %s, which cannot be a port of a bridge"
+                                      % (obj, port, ns_label(netns), found['kind']), 'ports', obj)
+            if found is not None and found.get('master') == name:
+                continue
+            if found is not None and found.get('master'):
+                text = 'move %s from %s to %s' % (port, found['master'], obj)
+            else:
+                text = 'attach %s to %s' % (port, obj)
+            plan.add('link_set', netns, obj, {'name': port, 'master': name}, option='ports', text=text)
+        kept = [p for p in current if p in wanted or not desired['purge_ports']]
+        return sorted(set(kept) | set(wanted))
+
+    # -- pictures and result ----------------------------------------------------------------
+    @staticmethod
+    def picture(link, netns, links):
+        if link is None:
+            return {'state': 'absent'}
+        pic = common.link_picture(link, netns, PICTURE_FIELDS)
+        options = link.get('bridge') or {}
+        for key in OPTIONS:
+            pic[key] = options.get(key)
+        pic['ports'] = sorted(n for n, l in links.items() if l.get('master') == link['name'])
+        return pic
+
+    def result(self, desired, observed, plan, ctx):
+        name, netns = desired['name'], observed['netns']
+        key = '%s (%s)' % (desired['obj'], ns_label(netns))
+        if ctx.check_mode or not plan.changed:
+            links = observed['links']
+            out = {'bridge': plan.after[key]}
+        else:
+            links = ctx.session.links(netns, peers=False)
+            out = {'bridge': self.picture(links.get(name), netns, links)}
+        if desired['fdb']:
+            exists = desired['state'] == 'present' and (links.get(name) or {}).get('kind') == 'bridge'
+            out['fdb'] = ctx.session.fdb(netns, name, links=links) if exists else []
+        return out
