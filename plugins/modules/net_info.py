@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: net_info
+short_description: Facts of network namespaces - links, veth peers, addresses, routes, bridges
+version_added: 0.1.0
+description:
+  - Report the links, addresses, routes and bridges (and, on request, the bridges' forwarding databases)
+    of one, several or all network namespaces. Never changes anything; runs in check mode too.
+  - The other end of a veth is resolved to its name and namespace, wherever it lives (the question
+    C(ethtool -S veth1 | grep peer_ifindex) answers by hand, one namespace at a time).
+  - The output is deterministic (lists sorted, the same keys for every link), so two runs can be compared
+    to see what a task changed.
+  - A namespace that does not exist is not an error; it is reported with C(exists=false) and empty
+    sections, so that a playbook can assert that a namespace is gone.
+author:
+  - netvirt.linux maintainers (@netvirt)
+options:
+  namespaces:
+    description:
+      - The namespaces to report, each a name under C(/var/run/netns), an absolute path or a PID (as
+        O(netns)). Each is reported in RV(namespaces) under the reference as written (a PID as a string).
+      - The single item V(all) means every named namespace under C(/var/run/netns) plus the module's own
+        namespace (in RV(current)). A namespace really named C(all) can be given as C(/var/run/netns/all).
+      - An empty string item stands for the module's own namespace, reported in RV(current).
+      - When not given, the one namespace of O(netns) is reported (in RV(namespaces) under its reference),
+        or the module's own namespace (in RV(current)) when O(netns) is not set either. O(netns) is
+        ignored when O(namespaces) is given.
+    type: list
+    elements: raw
+  gather:
+    description:
+      - What to report of each namespace. V(addresses) adds the addresses to each link (and implies V(links)); V(fdb) adds each bridge's
+        forwarding database to it (and implies V(bridges)).
+      - V(fdb) is not gathered by default, since it can be long (one entry per MAC address learned on
+        every port).
+    type: list
+    elements: str
+    choices: [links, addresses, routes, bridges, fdb]
+    default: [links, addresses, routes, bridges]
+extends_documentation_fragment:
+  - netvirt.linux.netns
+  - netvirt.linux.netns.ATTRIBUTES
+attributes:
+  check_mode:
+    details:
+      - The module only reads; it runs the same way in check mode.
+  diff_mode:
+    support: none
+    details:
+      - Nothing changes, so there is no difference to show.
+seealso:
+  - module: netvirt.linux.netns
+  - module: netvirt.linux.veth
+  - module: netvirt.linux.sysctl
+'''
+
+EXAMPLES = r'''
+- name: Facts of the module's own namespace (the host's)
+  netvirt.linux.net_info:
+  register: host_net
+
+- name: Where is the other end of eth0 in ns1? (seed 000, "find the peer of a veth")
+  netvirt.linux.net_info:
+    netns: ns1
+    gather: [links]
+  register: ns1_info
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: >-
+      eth0 in ns1 is connected to {{ ns1_info.namespaces.ns1.links.eth0.peer.name }}
+      in {{ ns1_info.namespaces.ns1.links.eth0.peer.netns | default('the current namespace', true) }}
+
+- name: Every named namespace and the host's, with the bridges' forwarding databases
+  netvirt.linux.net_info:
+    namespaces: [all]
+    gather: [links, addresses, routes, bridges, fdb]
+  register: everything
+
+- name: Assert that namespace old is gone and that a container (PID 4242) has a default route
+  netvirt.linux.net_info:
+    namespaces: [old, 4242]
+    gather: [routes]
+  register: info
+  failed_when: >-
+    info.namespaces.old.exists or
+    info.namespaces['4242'].routes | selectattr('dst', 'eq', 'default') | list | length == 0
+'''
+
+RETURN = r'''
+named:
+  description: The named namespaces under C(/var/run/netns), sorted (what C(ip netns list) shows).
+  returned: always
+  type: list
+  elements: str
+  sample: [ns1, ns2]
+namespaces:
+  description:
+    - The requested namespaces, keyed by the reference as given (name, path, or PID as a string).
+    - Each has the keys C(exists) and the gathered sections; a namespace that does not exist has
+      C(exists=false) and empty sections.
+  returned: always
+  type: dict
+  sample:
+    ns1:
+      exists: true
+      links:
+        lo:
+          kind: loopback
+          index: 1
+          mtu: 65536
+          mac: "00:00:00:00:00:00"
+          up: true
+          operstate: unknown
+          master: null
+          alias: null
+          addresses: [127.0.0.1/8, "::1/128"]
+          peer: null
+        eth0:
+          kind: veth
+          index: 2
+          mtu: 1500
+          mac: "6a:1f:4e:0b:93:10"
+          up: true
+          operstate: up
+          master: null
+          alias: null
+          addresses: [10.1.1.2/24, "fe80::681f:4eff:fe0b:9310/64"]
+          peer:
+            name: veth1
+            netns: null
+      routes:
+        - family: ipv4
+          dst: 10.1.1.0/24
+          gateway: null
+          dev: eth0
+          metric: 0
+          table: 254
+          proto: kernel
+          scope: link
+          type: unicast
+          prefsrc: 10.1.1.2
+      bridges: {}
+  contains:
+    exists:
+      description: Whether the namespace exists.
+      type: bool
+    links:
+      description:
+        - The links by name, with C(kind) (C(veth), C(bridge), C(loopback), C(device), ...), C(index), C(mtu),
+          C(mac), C(up) (administratively), C(operstate), C(master) (the bridge it is a port of, or null), C(alias),
+          C(addresses) (sorted CIDR strings, when V(addresses) is gathered) and C(peer).
+        - C(peer) is null except for veths, where it holds the other end's C(name) and C(netns) (the reference of
+          its namespace; null for the module's own namespace). When the other end's namespace has no name or path
+          known on the host, C(name) and C(netns) are null and C(nsid) holds the id the kernel gives it.
+      type: dict
+      returned: when V(links) or V(addresses) is gathered
+    routes:
+      description:
+        - Routes of every table but C(local), sorted by family, table, destination, metric, device and gateway.
+          Each has C(family), C(dst) (CIDR or C(default)), C(gateway), C(dev), C(metric), C(table) (number; 254 is
+          C(main)), C(proto), C(scope), C(type), C(prefsrc).
+      type: list
+      elements: dict
+      returned: when V(routes) is gathered
+    bridges:
+      description:
+        - The bridges by name, with C(stp), C(forward_delay), C(hello_time), C(max_age), C(ageing_time) (seconds),
+          C(vlan_filtering), C(priority), C(ports) (sorted names), and C(fdb) when V(fdb) is gathered (entries
+          with C(mac), C(port), C(vlan), C(permanent), C(self), sorted by port and MAC).
+      type: dict
+      returned: when V(bridges) or V(fdb) is gathered
+current:
+  description:
+    - The module's own namespace, with the same keys as each item of RV(namespaces). Separate from
+      RV(namespaces) so that a namespace named C(current) cannot collide with it.
+  returned: >-
+    when the module's own namespace is included (neither O(namespaces) nor O(netns) given,
+    O(namespaces=[all]), or an empty item in O(namespaces))
+  type: dict
+  sample:
+    exists: true
+    links: {}
+    routes: []
+    bridges: {}
+'''
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+
+
+def main():
+    run(NetInfoKind())
+
+
+if __name__ == '__main__':
+    main()
