@@ -16,6 +16,8 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import
 
 IFA_F_NODAD = 0x02
 IFA_F_NOPREFIXROUTE = 0x200
+RT_SCOPE_LINK = 253
+RT_SCOPE_NOWHERE = 255
 
 # errno -> what it means for a network engineer, by op (None: any op)
 _MEANINGS = {
@@ -40,6 +42,8 @@ _MEANINGS = {
                                                        'without CONFIG_BRIDGE_VLAN_FILTERING), so the bridge '
                                                        'cannot filter by VLAN; leave vlan_filtering unset'},
     errno.ENETUNREACH: {None: 'the gateway is not reachable: no address of the namespace is on its subnet'},
+    errno.EHOSTUNREACH: {None: 'the gateway is not reachable: no route to it (no address of the namespace is on '
+                               'its subnet)'},
     errno.EADDRNOTAVAIL: {None: 'the address is not assigned, or not usable here'},
     errno.EPERM: {None: 'permission denied (managing network namespaces needs root: CAP_NET_ADMIN and '
                         'CAP_SYS_ADMIN)'},
@@ -199,11 +203,15 @@ def _route_kwargs(session, action):
 
 
 def _route_add(session, action):
-    session.socket(action.netns).route('replace', **_route_kwargs(session, action))
+    kwargs = _route_kwargs(session, action)
+    if action.params['family'] != 'ipv6' and not action.params.get('gateway'):
+        kwargs['scope'] = RT_SCOPE_LINK   # a direct route, as `ip route add NET dev DEV` makes it
+    session.socket(action.netns).route('replace', **kwargs)
 
 
 def _route_del(session, action):
-    session.socket(action.netns).route('del', **_route_kwargs(session, action))
+    # scope "nowhere" matches a route of any scope, as `ip route del` does.
+    session.socket(action.netns).route('del', scope=RT_SCOPE_NOWHERE, **_route_kwargs(session, action))
 
 
 # -- sysctl ---------------------------------------------------------------------------------

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Existing interfaces of any kind: attributes, rename, move to another namespace. Never creates one."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+
+# Devices the kernel marks NETIF_F_NETNS_LOCAL ("netns-local: on" in `ethtool -k`): moving one fails
+# with EINVAL ("RTNETLINK answers: Invalid argument"). Others (for example ppp) are caught when the
+# kernel refuses them, by the meaning of EINVAL for link_move.
+NETNS_LOCAL_KINDS = ('bridge', 'loopback')
+
+
+class InterfaceKind(Kind):
+    argument_spec = dict(
+        name={'type': 'str', 'required': True},
+        rename_to={'type': 'str'},
+        target_netns={'type': 'raw'},
+        mtu={'type': 'int'},
+        mac={'type': 'str'},
+        master={'type': 'str'},
+        up={'type': 'bool'},
+        addresses={'type': 'list', 'elements': 'str'},
+        purge_addresses={'type': 'bool', 'default': False},
+    )
+
+    def desired(self, params):
+        name = validate.ifname(params['name'], 'name', 'interface')
+        obj = 'interface %s' % name
+        netns = validate.netns_ref(params.get('netns'), 'netns', obj)
+        target = netns
+        if params.get('target_netns') not in (None, ''):
+            target = validate.netns_ref(params['target_netns'], 'target_netns', obj)
+        rename_to = None
+        if params.get('rename_to') not in (None, ''):
+            rename_to = validate.ifname(params['rename_to'], 'rename_to', obj)
+        master = params.get('master')
+        if master not in (None, ''):
+            master = validate.ifname(master, 'master', obj)
+        return {
+            'name': name,
+            'netns': netns,
+            'target_netns': target,
+            'rename_to': rename_to,
+            'want': {
+                'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
+                'mac': validate.mac(params.get('mac'), 'mac', obj),
+                'master': master,
+                'up': params.get('up'),
+                'addresses': common.addresses(params.get('addresses'), 'addresses', obj),
+            },
+            'purge_addresses': params['purge_addresses'],
+        }
+
+    def observe(self, session, desired, ctx):
+        netns = session.register(desired['netns'])
+        target = session.register(desired['target_netns'])
+        obj = 'interface %s' % desired['name']
+        links = common.observe_links(session, [(netns, 'netns'), (target, 'target_netns')], ctx, obj=obj)
+        return {'netns': netns, 'target': target, 'links': links}
+
+    @staticmethod
+    def key(desired, observed):
+        return 'interface %s (%s)' % (desired['name'], ns_label(observed['netns']))
+
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        name, netns, target = desired['name'], observed['netns'], observed['target']
+        final = desired['rename_to'] or name
+        links = observed['links']
+        obj = 'interface %s' % name
+        moving = target != netns
+        renaming = final != name
+        source = links[netns].get(name)
+        arrived = links[target].get(final) if (moving or renaming) else None
+
+        if moving and source is not None and source.get('kind') in NETNS_LOCAL_KINDS:
+            self._refuse_netns_local(obj, name, source['kind'])
+        if source is not None and arrived is not None:
+            option = 'rename_to' if renaming else 'target_netns'
+            raise ValidationError("option %s of %s: '%s' is already taken in %s (by a %s), so %s cannot be %s"
+                                  % (option, obj, final, ns_label(target), arrived['kind'], name,
+                                     'moved there' if moving else 'renamed'), option, obj)
+
+        if arrived is not None:
+            # An earlier run moved or renamed it: converge it where it is now.
+            have, here = arrived, target
+            before = self.picture(arrived, target, final)
+        elif source is not None:
+            have, here = source, netns
+            before = self.picture(source, netns, name)
+        elif ctx.check_mode:
+            ctx.warn("%s: no interface '%s' in %s yet; check mode assumes an earlier task creates it"
+                     % (obj, name, ns_label(netns)))
+            have, here, before = {'name': name, 'kind': None}, netns, {'state': 'absent'}
+        else:
+            elsewhere = ''
+            if moving or renaming:
+                elsewhere = ", nor '%s' in %s" % (final, ns_label(target))
+            raise ValidationError("option name of %s: there is no interface '%s' in %s%s; this module manages "
+                                  "existing interfaces and never creates one"
+                                  % (obj, name, ns_label(netns), elsewhere), 'name', obj)
+
+        have = dict(have)
+        if here != target or have.get('name') != final:
+            have = self._plan_place(plan, obj, have, here, target, final)
+            here = target
+
+        want = desired['want']
+        master = want['master']
+        if master:
+            if ctx.check_mode and master not in links[here]:
+                ctx.warn("option master of %s: bridge '%s' does not exist in %s yet; check mode assumes an "
+                         "earlier task creates it" % (obj, master, ns_label(here)))
+            else:
+                common.check_master(links[here], master, here, 'master', obj)
+        after = common.plan_link_attrs(plan, here, final, 'interface', want, have, desired['purge_addresses'])
+        plan.record(self.key(desired, observed), before, self.picture(after, here, final))
+        return plan
+
+    @staticmethod
+    def _plan_place(plan, obj, have, here, target, final):
+        """Move and/or rename; return the link as it will be in the target namespace. (A clash with
+        an interface already named ``final`` there was refused by the caller.)"""
+        current = have['name']
+        kind = have.get('kind')
+        if here != target:
+            if kind in NETNS_LOCAL_KINDS:
+                InterfaceKind._refuse_netns_local(obj, current, kind)
+            params = {'name': current, 'to': target}
+            as_name = ''
+            if final != current:
+                params['new_name'] = final
+                as_name = ' as %s' % final
+            plan.add('link_move', here, obj, params, option='target_netns',
+                     text='move %s to %s%s' % (obj, ns_label(target), as_name))
+            # A moved interface arrives down, with no addresses and no master.
+            have.update({'up': False, 'addresses': [], 'master': None})
+        else:
+            plan.add('link_set', here, obj, {'name': current, 'new_name': final}, option='rename_to',
+                     text='rename %s to %s' % (obj, final))
+        have['name'] = final
+        return have
+
+    @staticmethod
+    def _refuse_netns_local(obj, name, kind):
+        raise ValidationError("option target_netns of %s: '%s' is a %s, a netns-local device: the kernel cannot "
+                              "move it to another namespace (RTNETLINK answers: Invalid argument)"
+                              % (obj, name, kind), 'target_netns', obj)
+
+    @staticmethod
+    def picture(link, netns, name):
+        if link is None:
+            return {'state': 'absent'}
+        pic = common.link_picture(link, netns, extra={'name': name})
+        peer = link.get('peer')
+        if link.get('kind') == 'veth' and peer:
+            pic['peer'] = {'name': peer.get('name'), 'netns': peer.get('netns')}
+        return pic
+
+    def result(self, desired, observed, plan, ctx):
+        key = self.key(desired, observed)
+        if ctx.check_mode or not plan.changed:
+            return {'interface': plan.after[key]}
+        target = observed['target']
+        final = desired['rename_to'] or desired['name']
+        link = ctx.session.links(target).get(final)
+        return {'interface': self.picture(link, target, final)}

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Routes in any namespace. A route is known by what the kernel knows it by: (family, dst, table, metric)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+
+TABLE_NAMES = {'main': 254, 'default': 253}
+TABLE_LOCAL = 255
+TABLE_MAX = 2 ** 32 - 1
+METRIC_MAX = 2 ** 32 - 1
+# What the kernel gives a route added without a metric.
+DEFAULT_METRIC = {'ipv4': 0, 'ipv6': 1024}
+ROUTE_FIELDS = ('family', 'dst', 'gateway', 'dev', 'metric', 'table')
+
+
+def _table(value, obj):
+    if value is None or value == '':
+        return TABLE_NAMES['main']
+    if isinstance(value, bool):
+        raise ValidationError("option table of %s: expected a number or main/default, got %r" % (obj, value),
+                              'table', obj)
+    text = ('%s' % (value,)).strip()
+    if text in TABLE_NAMES:
+        return TABLE_NAMES[text]
+    if text == 'local':
+        raise ValidationError("option table of %s: the local table (255) belongs to the kernel (local and "
+                              "broadcast addresses); use main, default or a number from 1 to %d other than 255"
+                              % (obj, TABLE_MAX), 'table', obj)
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValidationError("option table of %s: '%s' is not a table number or one of main, default"
+                              % (obj, value), 'table', obj)
+    if number < 1 or number > TABLE_MAX or number == TABLE_LOCAL:
+        raise ValidationError("option table of %s: table %d is not usable (1 to %d, not 255: the kernel's "
+                              "local table)" % (obj, number, TABLE_MAX), 'table', obj)
+    return number
+
+
+def _family_of(value):
+    return 'ipv6' if value.version == 6 else 'ipv4'
+
+
+class RouteKind(Kind):
+    argument_spec = dict(
+        dst={'type': 'str', 'required': True},
+        gateway={'type': 'str'},
+        dev={'type': 'str'},
+        metric={'type': 'int'},
+        table={'type': 'raw'},
+        family={'type': 'str', 'choices': ['ipv4', 'ipv6']},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    )
+
+    def desired(self, params):
+        raw_dst = ('%s' % (params['dst'],)).strip() if params.get('dst') is not None else ''
+        obj = 'route %s' % (raw_dst or '?')
+        if not raw_dst:
+            raise ValidationError("option dst of route: a destination is required (a network in CIDR form, "
+                                  "or default)", 'dst', 'route')
+        net = validate.network(raw_dst, 'dst', obj)
+        gateway = None
+        if params.get('gateway') not in (None, ''):
+            gateway = validate.address(params['gateway'], 'gateway', obj)
+        gw_family = _family_of(ipaddress.ip_address(gateway)) if gateway else None
+        dst_family = None if net == 'default' else _family_of(net)
+        family = params.get('family')
+        if dst_family and family and family != dst_family:
+            raise ValidationError("option family of %s: the destination is an %s network, not %s"
+                                  % (obj, dst_family, family), 'family', obj)
+        family = family or dst_family or gw_family or 'ipv4'
+        if net == 'default' or net.prefixlen == 0:
+            dst = 'default'
+        else:
+            dst = str(net)
+        obj = 'route %s' % dst if dst != 'default' else 'route default (%s)' % family
+        if gw_family and gw_family != family:
+            raise ValidationError("option gateway of %s: gateway %s is an %s address but the route is %s"
+                                  % (obj, gateway, gw_family, family), 'gateway', obj)
+        table = _table(params.get('table'), obj)
+        if table != TABLE_NAMES['main']:
+            obj = '%s table %s' % (obj, table)
+        dev = None
+        if params.get('dev') not in (None, ''):
+            dev = validate.ifname(params['dev'], 'dev', obj)
+        metric = params.get('metric')
+        if metric is None:
+            metric = DEFAULT_METRIC[family]
+        elif metric < 0 or metric > METRIC_MAX:
+            raise ValidationError("option metric of %s: %s is out of range (0 to %d)" % (obj, metric, METRIC_MAX),
+                                  'metric', obj)
+        netns = validate.netns_ref(params.get('netns'), 'netns', obj)
+        if params['state'] == 'present' and gateway is None and dev is None:
+            raise ValidationError("option gateway of %s: a route needs a gateway or a dev (or both)" % obj,
+                                  'gateway', obj)
+        return {'obj': obj, 'netns': netns, 'state': params['state'],
+                'route': {'family': family, 'dst': dst, 'gateway': gateway, 'dev': dev, 'metric': metric,
+                          'table': table}}
+
+    def observe(self, session, desired, ctx):
+        netns = session.register(desired['netns'])
+        if not session.exists(netns):
+            if ctx.check_mode:
+                ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
+                         % ns_label(netns))
+                return {'netns': netns, 'links': {}, 'routes': []}
+            session.fd(netns, option='netns', obj=desired['obj'])  # raises, naming the option
+        links = session.links(netns, peers=False)
+        return {'netns': netns, 'links': links, 'routes': session.routes(netns, links)}
+
+    @staticmethod
+    def identity(route):
+        return (route['family'], route['dst'], route['table'], route['metric'])
+
+    @classmethod
+    def find(cls, routes, want):
+        """The observed route with the same identity as the kernel's, or None."""
+        for route in routes:
+            if cls.identity(route) == cls.identity(want):
+                return route
+        return None
+
+    @staticmethod
+    def picture(route, netns):
+        if route is None:
+            return {'state': 'absent'}
+        pic = {'state': 'present', 'netns': netns}
+        for key in ROUTE_FIELDS:
+            pic[key] = route.get(key)
+        return pic
+
+    @staticmethod
+    def describe(route):
+        parts = ['route %s' % route['dst']]
+        if route['dst'] == 'default':
+            parts.append('(%s)' % route['family'])
+        if route.get('gateway'):
+            parts.append('via %s' % route['gateway'])
+        if route.get('dev'):
+            parts.append('dev %s' % route['dev'])
+        if route['table'] != TABLE_NAMES['main']:
+            parts.append('table %s' % route['table'])
+        parts.append('metric %s' % route['metric'])
+        return ' '.join(parts)
+
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        want, netns, obj = desired['route'], observed['netns'], desired['obj']
+        have = self.find(observed['routes'], want)
+        key = '%s (%s)' % (obj, ns_label(netns))
+        before = self.picture(have, netns)
+        if desired['state'] == 'absent':
+            if have is not None and all(want[k] is None or want[k] == have.get(k) for k in ('gateway', 'dev')):
+                params = dict(want)
+                plan.add('route_del', netns, obj, params, option='dst', text='delete %s' % self.describe(have))
+                plan.record(key, before, {'state': 'absent'})
+            else:
+                plan.record(key, before, before)
+            return plan
+
+        dev = want['dev']
+        if dev is not None and dev not in observed['links']:
+            if ctx.check_mode:
+                ctx.warn("option dev of %s: no interface '%s' in %s yet; check mode assumes an earlier task "
+                         "creates it" % (obj, dev, ns_label(netns)))
+            else:
+                raise ValidationError("option dev of %s: there is no interface '%s' in %s"
+                                      % (obj, dev, ns_label(netns)), 'dev', obj)
+        after = dict(have) if have is not None else dict(want)
+        if have is None or have.get('gateway') != want['gateway'] or (dev is not None and have.get('dev') != dev):
+            after.update(dict((k, v) for k, v in want.items() if v is not None or k == 'gateway'))
+            verb = 'add' if have is None else 'replace'
+            plan.add('route_add', netns, obj, dict(want), option='gateway' if want['gateway'] else 'dev',
+                     text='%s %s' % (verb, self.describe(want)))
+        plan.record(key, before, self.picture(after, netns))
+        return plan
+
+    def result(self, desired, observed, plan, ctx):
+        key = '%s (%s)' % (desired['obj'], ns_label(observed['netns']))
+        if ctx.check_mode or not plan.changed:
+            return {'route': plan.after[key]}
+        netns = observed['netns']
+        found = self.find(ctx.session.routes(netns), desired['route'])
+        return {'route': self.picture(found, netns)}
