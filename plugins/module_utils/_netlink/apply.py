@@ -68,6 +68,8 @@ def explain(code, op, option=None):
 
 
 def _errname(code):
+    if code == errno.EOPNOTSUPP:
+        return 'EOPNOTSUPP'  # errorcode says ENOTSUP (same number on Linux); iproute2 says this
     return errno.errorcode.get(code, str(code))
 
 
