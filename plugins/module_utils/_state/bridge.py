@@ -258,12 +258,8 @@ class BridgeKind(Kind):
         for port in wanted:
             found = links.get(port)
             if found is None:
-                if ctx.check_mode:
-                    ctx.warn("option ports of %s: interface '%s' does not exist in %s yet; check mode assumes an "
-                             "earlier task creates it" % (obj, port, ns_label(netns)))
-                else:
-                    raise ValidationError("option ports of %s: interface '%s' does not exist in %s"
-                                          % (obj, port, ns_label(netns)), 'ports', obj)
+                common.missing(ctx, "option ports of %s: interface '%s' does not exist in %s"
+                               % (obj, port, ns_label(netns)), 'ports', obj)
             elif found.get('kind') in ('bridge', 'loopback'):
                 raise ValidationError("option ports of %s: '%s' in %s is a %s, which cannot be a port of a bridge"
                                       % (obj, port, ns_label(netns), found['kind']), 'ports', obj)

@@ -15,7 +15,19 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import n
 LINK_ATTRS = ('mtu', 'mac', 'master', 'up', 'addresses')
 
 
-def observe_links(session, refs, ctx, option='netns', obj=None):
+CHECK_MODE_ASSUMES = '; check mode assumes an earlier task creates it'
+
+
+def missing(ctx, text, option, obj):
+    """Something the task needs is not there. Outside check mode that fails (``text`` names the
+    option and the object); in check mode an earlier task of the same run may be about to make
+    it, so it is a warning and the plan goes on."""
+    if not ctx.check_mode:
+        raise ValidationError(text, option, obj)
+    ctx.warn(text + CHECK_MODE_ASSUMES)
+
+
+def observe_links(session, refs, ctx, option='netns', obj=None, peers=True):
     """{ref: {name: link}} for each namespace; a missing namespace fails, except in check mode,
     where it is planned as an empty one (an earlier task of the same check run would make it)."""
     out = {}
@@ -29,7 +41,7 @@ def observe_links(session, refs, ctx, option='netns', obj=None):
                 out[ref] = {}
                 continue
             session.fd(ref, option=opt or option, obj=obj)  # raises the error naming the option
-        out[ref] = session.links(ref)
+        out[ref] = session.links(ref, peers=peers)
     return out
 
 
@@ -118,11 +130,16 @@ def require_namespace(observed_links, ref, option):
     return observed_links[ref]
 
 
-def check_master(links, master, netns, option, obj):
-    """A master must be an existing bridge in the same namespace."""
+def check_master(links, master, netns, option, obj, ctx=None):
+    """A master must be an existing bridge in the same namespace. With ``ctx``, a missing one is
+    only a warning in check mode (see ``missing``)."""
     if not master:
         return
     found = links.get(master)
+    if found is None and ctx is not None:
+        missing(ctx, "option %s of %s: bridge '%s' does not exist in %s" % (option, obj, master, ns_label(netns)),
+                option, obj)
+        return
     if found is None:
         raise ValidationError("option %s of %s: bridge '%s' does not exist in %s"
                               % (option, obj, master, ns_label(netns)), option, obj)

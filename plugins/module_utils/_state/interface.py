@@ -114,12 +114,7 @@ class InterfaceKind(Kind):
 
         want = desired['want']
         master = want['master']
-        if master:
-            if ctx.check_mode and master not in links[here]:
-                ctx.warn("option master of %s: bridge '%s' does not exist in %s yet; check mode assumes an "
-                         "earlier task creates it" % (obj, master, ns_label(here)))
-            else:
-                common.check_master(links[here], master, here, 'master', obj)
+        common.check_master(links[here], master, here, 'master', obj, ctx)
         after = common.plan_link_attrs(plan, here, final, 'interface', want, have, desired['purge_addresses'])
         plan.record(self.key(desired, observed), before, self.picture(after, here, final))
         return plan

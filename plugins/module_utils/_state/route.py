@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
@@ -108,14 +108,9 @@ class RouteKind(Kind):
 
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
-        if not session.exists(netns):
-            if ctx.check_mode:
-                ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
-                         % ns_label(netns))
-                return {'netns': netns, 'links': {}, 'routes': []}
-            session.fd(netns, option='netns', obj=desired['obj'])  # raises, naming the option
-        links = session.links(netns, peers=False)
-        return {'netns': netns, 'links': links, 'routes': session.routes(netns, links)}
+        links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'], peers=False)[netns]
+        routes = session.routes(netns, links) if session.exists(netns) else []
+        return {'netns': netns, 'links': links, 'routes': routes}
 
     @staticmethod
     def identity(route):
@@ -169,12 +164,8 @@ class RouteKind(Kind):
 
         dev = want['dev']
         if dev is not None and dev not in observed['links']:
-            if ctx.check_mode:
-                ctx.warn("option dev of %s: no interface '%s' in %s yet; check mode assumes an earlier task "
-                         "creates it" % (obj, dev, ns_label(netns)))
-            else:
-                raise ValidationError("option dev of %s: there is no interface '%s' in %s"
-                                      % (obj, dev, ns_label(netns)), 'dev', obj)
+            common.missing(ctx, "option dev of %s: there is no interface '%s' in %s" % (obj, dev, ns_label(netns)),
+                           'dev', obj)
         after = dict(have) if have is not None else dict(want)
         if have is None or have.get('gateway') != want['gateway'] or (dev is not None and have.get('dev') != dev):
             after.update(dict((k, v) for k, v in want.items() if v is not None or k == 'gateway'))

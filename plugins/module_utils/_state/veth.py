@@ -123,7 +123,7 @@ class VethKind(Kind):
             have_main = link
             have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
         for end, ref, option in ((desired['end'], netns, 'master'), (peer, pns, 'peer.master')):
-            self._check_master(ctx, links[ref], end['master'], ref, option, obj)
+            common.check_master(links[ref], end['master'], ref, option, obj, ctx)
         main_want = dict(desired['end'], mtu=desired['mtu'])
         peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS if k in peer)
         peer_want['mtu'] = desired['mtu']
@@ -137,16 +137,6 @@ class VethKind(Kind):
         after['peer'].pop('state', None)
         plan.record(key, before, after)
         return plan
-
-    @staticmethod
-    def _check_master(ctx, links, master, ref, option, obj):
-        if not master:
-            return
-        if ctx.check_mode and master not in links:
-            ctx.warn("option %s of %s: bridge '%s' does not exist in %s yet; check mode assumes an earlier task "
-                     "creates it" % (option, obj, master, ns_label(ref)))
-            return
-        common.check_master(links, master, ref, option, obj)
 
     @staticmethod
     def _plan_peer_place(plan, obj, link, pns, pname, links):

@@ -153,6 +153,30 @@ def test_check_master_bad(master, netns, option, message):
     assert info.value.option == option and info.value.obj == 'veth v0'
 
 
+def test_check_master_missing_is_a_warning_only_in_check_mode():
+    ctx = Context(check_mode=True, diff=False)
+    assert common.check_master(LINKS, 'br9', 'ns1', 'master', 'veth v0', ctx) is None
+    assert ctx.warnings == ["option master of veth v0: bridge 'br9' does not exist in namespace 'ns1'; "
+                            "check mode assumes an earlier task creates it"]
+    with pytest.raises(ValidationError) as info:
+        common.check_master(LINKS, 'br9', 'ns1', 'master', 'veth v0', Context(check_mode=False, diff=False))
+    assert info.value.msg == "option master of veth v0: bridge 'br9' does not exist in namespace 'ns1'"
+
+
+def test_check_master_not_a_bridge_fails_even_in_check_mode():
+    with pytest.raises(ValidationError):
+        common.check_master(LINKS, 'v1', 'ns1', 'master', 'veth v0', Context(check_mode=True, diff=False))
+
+
+def test_missing():
+    ctx = Context(check_mode=True, diff=False)
+    common.missing(ctx, 'option dev of route x: no eth9', 'dev', 'route x')
+    assert ctx.warnings == ['option dev of route x: no eth9; check mode assumes an earlier task creates it']
+    with pytest.raises(ValidationError) as info:
+        common.missing(Context(check_mode=False, diff=False), 'option dev of route x: no eth9', 'dev', 'route x')
+    assert (info.value.option, info.value.obj) == ('dev', 'route x')
+
+
 # -- observe_links --------------------------------------------------------------------------
 class FakeSession(object):
     """exists/fd/links like session.Session; fd() of a missing namespace fails the way the real
@@ -172,7 +196,7 @@ class FakeSession(object):
         raise NetvirtError("option %s%s: namespace '%s' does not exist" % (option, ' of %s' % obj if obj else '',
                                                                            ref), option=option, obj=obj)
 
-    def links(self, ref):
+    def links(self, ref, peers=True):
         self.calls.append(('links', ref))
         return self.namespaces[ref]
 
