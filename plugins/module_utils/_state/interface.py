@@ -49,7 +49,8 @@ class InterfaceKind(Kind):
             'target_netns': target,
             'rename_to': rename_to,
             'want': {
-                'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
+                # The loopback's own MTU is 65536; other kinds' limits are the kernel's to tell.
+                'mtu': validate.mtu(params.get('mtu'), 'mtu', obj, maximum=validate.MTU_MAX + 1),
                 'mac': validate.mac(params.get('mac'), 'mac', obj),
                 'master': master,
                 'up': params.get('up'),

@@ -55,12 +55,17 @@ def test_params_helper_matches_the_argument_spec():
     assert spec['name'].get('required') is True
 
 
+def test_desired_loopback_mtu_65536_is_accepted():
+    assert InterfaceKind().desired(params(name='lo', mtu=65536))['want']['mtu'] == 65536
+
+
 @pytest.mark.parametrize('given, fragments', [
     (params(name='a-name-longer-than-15'), ['option name', 'at most 15']),
     (params(rename_to='has/slash'), ['option rename_to of interface eth0', "'has/slash'"]),
     (params(target_netns='a b'), ['option target_netns of interface eth0']),
     (params(target_netns=0), ['option target_netns of interface eth0', 'PID']),
     (params(mtu=10), ['option mtu of interface eth0', '10']),
+    (params(mtu=65537), ['option mtu of interface eth0', '65537', '68-65536']),
     (params(mac='01:00:5e:00:00:01'), ['option mac of interface eth0', 'multicast']),
     (params(addresses=['10.0.0.1']), ['option addresses of interface eth0', 'prefix length']),
     (params(addresses=['10.0.0.1/24', '10.0.0.1/24']), ['option addresses of interface eth0', 'twice']),
