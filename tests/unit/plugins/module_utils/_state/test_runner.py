@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module wrapper: one path for check mode, changed/actions/diff from the plan, errors."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+
+import pytest
+
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
+from ansible_collections.netvirt.linux.plugins.module_utils._state import runner
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan
+
+pytestmark = pytest.mark.skipif(not loader.HAS_PYROUTE2, reason='the runner needs pyroute2 to get past its check')
+
+
+class Exit(Exception):
+    pass
+
+
+class FakeModule(object):
+    def __init__(self, params=None, check_mode=False, diff=False):
+        self.params = params or {}
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+        self.result = None
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def exit_json(self, **kw):
+        self.result = dict(kw, failed=False)
+        raise Exit()
+
+    def fail_json(self, **kw):
+        self.result = dict(kw, failed=True)
+        raise Exit()
+
+
+class RecordingKind(runner.Kind):
+    """Plans one action; records whether anything was applied."""
+
+    def __init__(self, fail_in=None, exc=None):
+        self.fail_in = fail_in
+        self.exc = exc
+
+    def desired(self, params):
+        if self.fail_in == 'desired':
+            raise self.exc
+        return dict(params)
+
+    def observe(self, session, desired, ctx):
+        if self.fail_in == 'observe':
+            raise self.exc
+        ctx.warn('a warning from observe')
+        return {'seen': True}
+
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        plan.add('sysctl_set', None, 'sysctl x', {'path': '/nonexistent/never-written', 'value': '1'},
+                 text='set x to 1')
+        plan.record('sysctl x', {'value': '0'}, {'value': '1'})
+        return plan
+
+    def result(self, desired, observed, plan, ctx):
+        return {'value': '1'}
+
+
+def run(kind, module):
+    with pytest.raises(Exit):
+        runner.run(kind, module=module)
+    return module.result
+
+
+def test_check_mode_plans_reports_and_applies_nothing():
+    module = FakeModule(check_mode=True, diff=True)
+    result = run(RecordingKind(), module)
+    assert result['failed'] is False
+    assert result['changed'] is True
+    assert result['actions'] == ['set x to 1']
+    assert result['diff'] == {'before': {'value': '0'}, 'after': {'value': '1'},
+                              'before_header': 'sysctl x', 'after_header': 'sysctl x'}
+    assert result['value'] == '1'
+    assert module.warnings == ['a warning from observe']
+
+
+def test_real_run_applies_and_a_kernel_refusal_fails_naming_the_action():
+    # Outside check mode the same plan is applied: writing the (missing) file fails.
+    result = run(RecordingKind(), FakeModule())
+    assert result['failed'] is True
+    assert 'set x to 1 failed' in result['msg']
+    assert result['actions'] == ['set x to 1']
+
+
+def test_no_diff_unless_asked():
+    result = run(RecordingKind(), FakeModule(check_mode=True))
+    assert 'diff' not in result
+
+
+def test_validation_error_fails_with_its_message():
+    exc = ValidationError('option name of veth v0: bad', 'name', 'veth v0')
+    result = run(RecordingKind('desired', exc), FakeModule())
+    assert result == {'msg': 'option name of veth v0: bad', 'failed': True}
+
+
+@pytest.mark.parametrize('exc, pieces', [
+    (loader.NetlinkError(errno.EPERM), ['reading the network state failed', 'permission denied', 'errno 1']),
+    (OSError(errno.EPERM, 'Operation not permitted'), ['reading the network state failed', 'permission denied']),
+])
+def test_errors_while_observing_are_explained(exc, pieces):
+    result = run(RecordingKind('observe', exc), FakeModule())
+    assert result['failed'] is True
+    for piece in pieces:
+        assert piece in result['msg']
+
+
+def test_common_argument_spec_has_netns():
+    spec = runner.argument_spec(RecordingKind())
+    assert spec['netns'] == {'type': 'raw'}
