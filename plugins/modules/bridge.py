@@ -180,6 +180,9 @@ RETURN = r'''
 bridge:
   description:
     - The bridge after the task. In check mode, as it would be; otherwise read back from the kernel.
+    - In check mode, values the kernel chooses are left out. When ports are attached or detached, C(mtu) and
+      C(mac) unless the task sets them (a bridge takes the smallest MTU and lowest MAC of its ports), and with
+      STP on C(ageing_time) (during a topology change the kernel reports twice the forward delay).
     - Timers are in seconds. Only C(state=absent) when there is no bridge.
   returned: always
   type: dict

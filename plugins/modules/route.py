@@ -115,6 +115,7 @@ RETURN = r'''
 route:
   description:
     - The route after the task. In check mode, as it would be; otherwise read back from the kernel.
+    - In check mode a route added or replaced without O(dev) has no C(dev), since the kernel picks it.
     - C(state) is V(absent) when there is no such route.
   returned: always
   type: dict

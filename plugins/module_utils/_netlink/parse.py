@@ -67,6 +67,10 @@ def parse_bridge(info_data):
     out['stp'] = bool(_attr(info_data, 'IFLA_BR_STP_STATE', 0))
     out['vlan_filtering'] = bool(_attr(info_data, 'IFLA_BR_VLAN_FILTERING', 0))
     out['priority'] = _attr(info_data, 'IFLA_BR_PRIORITY')
+    # While STP handles a topology change the kernel ages the FDB at twice the forward delay and
+    # reports THAT as the ageing time, not the configured one (802.1D; the flag can stay set once
+    # STP is turned off in the middle of one, until the ageing time is written).
+    out['topology_change'] = bool(_attr(info_data, 'IFLA_BR_TOPOLOGY_CHANGE', 0))
     return out
 
 

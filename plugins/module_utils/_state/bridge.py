@@ -198,10 +198,26 @@ class BridgeKind(Kind):
                      text='turn VLAN filtering %s on %s' % ('on' if want['vlan_filtering'] else 'off', obj))
             after_opts['vlan_filtering'] = want['vlan_filtering']
 
+        planned = len(plan.actions)
         ports = self._plan_ports(plan, ctx, netns, name, obj, desired, links, link is not None)
+        ports_change = len(plan.actions) > planned
         attrs = {'mtu': desired['mtu'], 'mac': desired['mac'], 'up': desired['up'],
                  'addresses': desired['addresses'], 'master': None}
         after_link = common.plan_link_attrs(plan, netns, name, 'bridge', attrs, link, desired['purge_addresses'])
+        if ports_change:
+            # A bridge whose MTU and MAC were never set takes the smallest MTU and the lowest MAC
+            # of its ports, recomputed on every attach and detach: the kernel's choice, which the
+            # plan cannot know. Left out of 'after' unless the task sets them.
+            for field in ('mtu', 'mac'):
+                if desired[field] is None:
+                    after_link.pop(field, None)
+        stp_starts = bool(ports) and bool(want['stp']) and not have['stp']
+        in_topology_change = ((link or {}).get('bridge') or {}).get('topology_change')
+        if effective['stp'] and plan.actions and (ports_change or stp_starts or in_topology_change):
+            # With STP on, a port change (or STP starting on a bridge with ports) makes STP handle a
+            # topology change, during which the kernel reports twice the forward delay as the
+            # ageing time: the value read after the plan is the kernel's choice.
+            after_opts.pop('ageing_time', None)
         after = common.link_picture(dict(after_link, kind='bridge'), netns, PICTURE_FIELDS)
         after.update(after_opts)
         after['ports'] = ports

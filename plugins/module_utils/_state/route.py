@@ -172,7 +172,12 @@ class RouteKind(Kind):
             verb = 'add' if have is None else 'replace'
             plan.add('route_add', netns, obj, dict(want), option='gateway' if want['gateway'] else 'dev',
                      text='%s %s' % (verb, self.describe(want)))
-        plan.record(key, before, self.picture(after, netns))
+        picture = self.picture(after, netns)
+        if plan.actions and dev is None:
+            # Without a dev the kernel picks the interface that reaches the gateway: its choice,
+            # which the plan cannot know (and a new gateway may well be on another interface).
+            del picture['dev']
+        plan.record(key, before, picture)
         return plan
 
     def result(self, desired, observed, plan, ctx):

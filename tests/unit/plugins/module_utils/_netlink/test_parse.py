@@ -120,7 +120,7 @@ def test_parse_link_bridge():
     out = parse.parse_link(link_msg(name='br0', kind='bridge', data=data))
     assert out['kind'] == 'bridge'
     assert out['bridge'] == {'forward_delay': 15.0, 'hello_time': 2.0, 'max_age': 20.0, 'ageing_time': 300.0,
-                             'stp': True, 'vlan_filtering': False, 'priority': 32768}
+                             'stp': True, 'vlan_filtering': False, 'priority': 32768, 'topology_change': False}
 
 
 def test_parse_link_bridge_without_info_data():
@@ -135,6 +135,9 @@ def test_parse_link_bridge_without_info_data():
      {'forward_delay': 0.0, 'stp': False, 'vlan_filtering': True}),
     ({'IFLA_BR_FORWARD_DELAY': 415, 'IFLA_BR_HELLO_TIME': 199}, {'forward_delay': 4.15, 'hello_time': 1.99}),
     ({'IFLA_BR_STP_STATE': 2}, {'stp': True}),
+    ({'IFLA_BR_STP_STATE': 1, 'IFLA_BR_TOPOLOGY_CHANGE': 1, 'IFLA_BR_AGEING_TIME': 800, 'IFLA_BR_FORWARD_DELAY': 400},
+     {'topology_change': True, 'ageing_time': 8.0}),
+    ({}, {'topology_change': False}),
 ])
 def test_parse_bridge(data, expected):
     out = parse.parse_bridge(Msg(attrs=data))

@@ -177,7 +177,10 @@ def test_plan_present_diff_and_texts():
     diff = plan.diff()
     assert diff['before']['gateway'] == '10.0.1.1'
     assert diff['after']['gateway'] == '10.0.1.254'
-    assert diff['after']['dev'] == 'eth0'
+    # no dev given: the kernel picks the one that reaches the new gateway (check_mode_truth found
+    # the old dev predicted while the kernel had moved the route to another interface)
+    assert diff['before']['dev'] == 'eth0'
+    assert 'dev' not in diff['after']
     assert diff['before_header'] == "route 10.2.0.0/24 (namespace 'ns1')"
 
 
@@ -186,7 +189,17 @@ def test_plan_new_route_picture():
     assert plan.descriptions() == ['ns1: add route default (ipv4) via 10.0.0.1 metric 0']
     assert plan.diff()['before'] == {'state': 'absent'}
     assert plan.diff()['after'] == {'state': 'present', 'netns': 'ns1', 'family': 'ipv4', 'dst': 'default',
-                                    'gateway': '10.0.0.1', 'dev': None, 'metric': 0, 'table': 254}
+                                    'gateway': '10.0.0.1', 'metric': 0, 'table': 254}
+
+
+@pytest.mark.parametrize('given, routes, dev', [
+    (params(dst='10.2.0.0/24', gateway='10.0.1.254', dev='eth1'), [route('10.2.0.0/24', '10.0.1.254')], 'eth1'),
+    (params(dst='10.2.0.0/24', dev='eth0'), [], 'eth0'),
+    (params(dst='10.2.0.0/24', gateway='10.0.1.254'), [route('10.2.0.0/24', '10.0.1.254')], 'eth0'),
+], ids=['dev-given', 'direct-route', 'unchanged-keeps-what-is-there'])
+def test_plan_after_shows_dev_when_known(given, routes, dev):
+    plan, _ctx = make_plan(given, observed(routes))
+    assert plan.diff()['after']['dev'] == dev
 
 
 def test_plan_direct_route_names_option_dev():
