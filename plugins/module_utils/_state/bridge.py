@@ -203,7 +203,15 @@ class BridgeKind(Kind):
         ports_change = len(plan.actions) > planned
         attrs = {'mtu': desired['mtu'], 'mac': desired['mac'], 'up': desired['up'],
                  'addresses': desired['addresses'], 'master': None}
+        before_attrs = len(plan.actions)
         after_link = common.plan_link_attrs(plan, netns, name, 'bridge', attrs, link, desired['purge_addresses'])
+        mtu_set = any(a.params.get('mtu') is not None for a in plan.actions[before_attrs:])
+        if ports_change and desired['mtu'] is not None and not mtu_set:
+            # Attaching or detaching ports makes the kernel recompute a bridge MTU that was never
+            # set by hand: set it (after the ports) so that it stays what the task says.
+            plan.actions.insert(before_attrs, Action(
+                'link_set', netns, obj, {'name': name, 'mtu': desired['mtu']}, option='mtu',
+                text='set mtu %s on %s (so that its ports do not change it)' % (desired['mtu'], obj)))
         if ports_change:
             # A bridge whose MTU and MAC were never set takes the smallest MTU and the lowest MAC
             # of its ports, recomputed on every attach and detach: the kernel's choice, which the

@@ -250,6 +250,23 @@ def test_after_leaves_out_what_the_kernel_chooses_when_ports_change(kw, keys):
         assert after[key] == kw[key]
 
 
+def test_mtu_is_pinned_after_a_port_change_even_when_it_already_has_the_value():
+    # br0 has 1500; attaching a 1400 port would lower it unless the MTU is set by hand after it.
+    links = world(br0(), link('v0', master='br0'), link('v1', index=3, mtu=1400))
+    plan, _ctx = plan_for(links, ports=['v0', 'v1'], mtu=1500)
+    ops = steps(plan)
+    attach = [i for i, step in enumerate(ops) if step[1].get('master') == 'br0']
+    pin = [i for i, step in enumerate(ops) if step[1].get('mtu') == 1500]
+    assert len(attach) == 1 and len(pin) == 1 and pin[0] > attach[0]
+    assert plan.after[KEY]['mtu'] == 1500
+
+
+def test_mtu_is_not_pinned_when_ports_stay():
+    links = world(br0(), link('v0', master='br0'))
+    plan, _ctx = plan_for(links, ports=['v0'], mtu=1500)
+    assert not plan.changed
+
+
 def test_after_keeps_mtu_and_mac_when_ports_stay():
     links = world(br0(), link('v0', master='br0'))
     plan, _ctx = plan_for(links, ports=['v0'], ageing_time=60)
