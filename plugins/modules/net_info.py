@@ -152,6 +152,11 @@ namespaces:
     exists:
       description: Whether the namespace exists.
       type: bool
+    inode:
+      description:
+        - The namespace's inode number (C(readlink /proc/PID/ns/net) shows C(net:[INODE]) for its processes);
+          two references name the same namespace when their inodes are equal. Null when it does not exist.
+      type: int
     links:
       description:
         - The links by name, with C(kind) (C(veth), C(bridge), C(loopback), C(device), ...), C(index), C(mtu),

@@ -13,6 +13,8 @@ version_added: 0.1.0
 description:
   - Create or delete a named network namespace under C(/var/run/netns), the same kind of namespace
     C(ip netns add) makes, and bring its loopback interface up or down.
+  - A namespace can also be bound at an absolute path of its own, as Docker binds its containers'
+    namespaces under C(/var/run/docker/netns); other modules then name it by that path in O(netns).
   - Namespaces are matched by their exact name; C(mario) is not taken to exist when only C(mario2) does.
   - A new namespace's C(lo) is down; this module brings it up unless O(loopback=false).
 author:
@@ -20,7 +22,9 @@ author:
 options:
   name:
     description:
-      - The name of the namespace (a file name under C(/var/run/netns)).
+      - The name of the namespace (a file name under C(/var/run/netns)), or an absolute path where the
+        namespace is bound (missing parent folders are made).
+      - A path whose file exists but is not a network namespace makes the task fail.
       - When not given, O(netns) is used, so that C(module_defaults) can name the namespace once for a play.
     type: str
   state:
@@ -39,7 +43,7 @@ extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.ATTRIBUTES
 notes:
-  - O(netns) here only stands in for O(name); a path or a PID cannot be created, so O(name) is required then.
+  - O(netns) here only stands in for O(name); a PID cannot be created, so O(name) is required then.
 seealso:
   - module: netvirt.linux.veth
   - module: netvirt.linux.net_info
@@ -54,6 +58,10 @@ EXAMPLES = r'''
   netvirt.linux.netns:
     name: isolated
     loopback: false
+
+- name: A namespace bound where Docker binds its containers' namespaces (seed 004)
+  netvirt.linux.netns:
+    name: /var/run/docker/netns/1a2b3c4d5e6f
 
 - name: Remove it again
   netvirt.linux.netns:
@@ -92,6 +100,12 @@ namespace:
       description: Same as RV(nsid).
       type: int
       sample: 0
+    inode:
+      description:
+        - The namespace's inode number, the one C(readlink /proc/PID/ns/net) shows as C(net:[INODE])
+          for the processes inside it. Null in check mode and when absent.
+      type: int
+      sample: 4026532281
 nsid:
   description:
     - The id under which the module's own namespace knows this one (C(ip netns list) shows it as C(id)),

@@ -183,7 +183,27 @@ class Session(object):
                 self._sockets[ref] = loader.IPRoute()
         return self._sockets[ref]
 
+    def is_netns_file(self, path, option='name', obj=None):
+        """Whether ``path`` is a bound network namespace. A missing file is False; a file that is
+        something else (a regular file, a directory) fails naming the option."""
+        try:
+            st = os.stat(path)
+        except (IOError, OSError) as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return False
+            raise
+        if st.st_dev != os.fstat(self._home).st_dev:
+            raise NetvirtError("option %s%s: '%s' exists but is not a network namespace (no nsfs file bound there)"
+                               % (option, ' of %s' % obj if obj else '', path), option=option, obj=obj)
+        return True
+
     def create_named(self, name):
+        """Create a namespace bound under /var/run/netns/NAME, or at an absolute path (its
+        parent folders are made as needed), as `ip netns add` does."""
+        if name.startswith('/'):
+            parent = os.path.dirname(name)
+            if not os.path.isdir(parent):
+                os.makedirs(parent, 0o755)
         loader.pyroute2_netns.create(name)
         self.forget(name)
 

@@ -118,7 +118,7 @@ def fdb_key(entry):
 def facts(raw, gather):
     """Shape one namespace's observation into the returned facts. ``raw``: {'exists', 'links',
     'routes', 'fdb': {bridge: entries}} as the session gives them; None parts for a missing one."""
-    out = {'exists': bool(raw.get('exists'))}
+    out = {'exists': bool(raw.get('exists')), 'inode': raw.get('inode')}
     links = raw.get('links') or {}
     if 'links' in gather:
         out['links'] = dict((name, link_facts(link, gather)) for name, link in links.items())
@@ -174,7 +174,7 @@ class NetInfoKind(Kind):
             # e.g. a stale file under /var/run/netns that is no namespace mount any more
             ctx.warn('%s cannot be entered (%s); reported as not existing' % (ns_label(ref), exc.strerror or exc))
             return {'exists': False}
-        raw = {'exists': True, 'links': links}
+        raw = {'exists': True, 'links': links, 'inode': session.identity(ref)[1]}
         if 'routes' in gather:
             raw['routes'] = session.routes(ref, links)
         if 'fdb' in gather:

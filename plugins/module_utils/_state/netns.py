@@ -25,17 +25,24 @@ class NetnsKind(Kind):
         name = params.get('name')
         if name is None:
             ref = validate.netns_ref(params.get('netns'), 'netns')
-            if ref is None or ref.startswith('/') or ref.isdigit():
+            if ref is None or ref.isdigit():
                 raise ValidationError('option name: the name of the namespace is required (or set netns to a '
-                                      'namespace name, for example through module_defaults)', 'name')
+                                      'namespace name or path, for example through module_defaults)', 'name')
             name = ref
-        name = validate.netns_name(name, 'name', 'namespace')
+        if isinstance(name, str) and name.startswith('/'):
+            name = validate.netns_path(name, 'name', 'namespace')
+        else:
+            name = validate.netns_name(name, 'name', 'namespace')
         return {'name': name, 'state': params['state'], 'loopback': params['loopback']}
 
     def observe(self, session, desired, ctx):
         name = desired['name']
-        # Exact match of one file name: 'mario' is not 'mario2'.
-        exists = name in session.named() and session.exists(name)
+        if name.startswith('/'):
+            # A namespace bound at a path of its own (as Docker's /var/run/docker/netns/<id>).
+            exists = session.is_netns_file(name, option='name', obj='namespace %s' % name)
+        else:
+            # Exact match of one file name: 'mario' is not 'mario2'.
+            exists = name in session.named() and session.exists(name)
         out = {'exists': exists, 'loopback_up': None}
         if exists:
             lo = session.links(name, peers=False).get('lo')
@@ -73,9 +80,11 @@ class NetnsKind(Kind):
     def result(self, desired, observed, plan, ctx):
         name = desired['name']
         # 'path' is nested: a top-level 'path' makes Ansible add file attributes to the result.
-        ns = {'name': name, 'path': '%s/%s' % (NETNS_DIR, name), 'nsid': None,
+        path = name if name.startswith('/') else '%s/%s' % (NETNS_DIR, name)
+        ns = {'name': name, 'path': path, 'nsid': None, 'inode': None,
               'exists': plan.after['namespace %s' % name]['state'] == 'present'}
         session = ctx.session
         if not ctx.check_mode and ns['exists'] and session.exists(name):
             ns['nsid'] = session.nsid(None, name)
+            ns['inode'] = session.identity(name)[1]
         return {'namespace': ns, 'nsid': ns['nsid']}

@@ -57,6 +57,17 @@ def netns_name(value, option='name', obj=None):
     return value
 
 
+def netns_path(value, option='name', obj=None):
+    """An absolute path for a namespace file: no NUL, no '..' or '.' part, not a directory."""
+    value = _text(value)
+    parts = value.split('/')
+    if (not value.startswith('/') or '\0' in value or value.endswith('/') or len(value) > 4096
+            or any(p in ('.', '..') for p in parts) or '' in parts[1:]):
+        raise ValidationError("option %s%s: namespace path '%s' is not valid (an absolute file path without "
+                              "'.' or '..' parts)" % (option, _where(obj), value), option, obj)
+    return value
+
+
 def netns_ref(value, option='netns', obj=None):
     """A namespace reference: None (the module's own), a PID, an absolute path or a name.
 
@@ -76,10 +87,7 @@ def netns_ref(value, option='netns', obj=None):
             raise ValidationError("option %s%s: PID %s is not valid" % (option, _where(obj), value), option, obj)
         return str(int(value))
     if value.startswith('/'):
-        if '\0' in value or '/../' in value + '/' :
-            raise ValidationError("option %s%s: namespace path '%s' is not valid" % (option, _where(obj), value),
-                                  option, obj)
-        return value
+        return netns_path(value, option, obj)
     return netns_name(value, option, obj)
 
 

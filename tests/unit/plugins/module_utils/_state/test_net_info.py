@@ -113,7 +113,7 @@ RAW = {
 
 def test_facts_links_and_peers():
     out = net_info.facts(RAW, net_info.gather_set(None))
-    assert sorted(out) == ['bridges', 'exists', 'links', 'routes']
+    assert sorted(out) == ['bridges', 'exists', 'inode', 'links', 'routes']
     assert out['exists'] is True
     assert out['links']['eth0'] == {'kind': 'veth', 'index': 2, 'mtu': 1500, 'mac': '02:00:00:00:00:02', 'up': True,
                                     'operstate': 'up', 'master': None, 'alias': None,
@@ -131,7 +131,7 @@ def test_facts_links_and_peers():
 def test_facts_routes_sorted():
     out = net_info.facts(RAW, {'routes'})
     assert [r['dst'] for r in out['routes']] == ['default', '10.0.0.0/24', 'fe80::/64']
-    assert sorted(out) == ['exists', 'routes']
+    assert sorted(out) == ['exists', 'inode', 'routes']
 
 
 def test_facts_bridges_without_and_with_fdb():
@@ -151,7 +151,7 @@ def test_facts_links_without_addresses():
 
 def test_facts_missing_namespace_has_the_same_sections_empty():
     out = net_info.facts({'exists': False}, net_info.gather_set(['links', 'routes', 'fdb']))
-    assert out == {'exists': False, 'links': {}, 'routes': [], 'bridges': {}}
+    assert out == {'exists': False, 'inode': None, 'links': {}, 'routes': [], 'bridges': {}}
 
 
 def test_facts_is_deterministic_whatever_the_input_order():
@@ -181,6 +181,9 @@ class FakeSession(object):
 
     def exists(self, ref):
         return ref in self.existing
+
+    def identity(self, ref):
+        return (4, 4026531840 + sorted(self.existing, key=str).index(ref)) if ref in self.existing else None
 
     def links(self, ref, peers=True):
         self.calls.append(('links', ref, peers))
@@ -222,7 +225,7 @@ def test_all_reports_every_named_namespace_and_the_current_one():
 def test_listed_missing_namespace_is_exists_false_not_a_failure():
     session = FakeSession(['a'], ['a'])
     plan, out, _ctx = run({'namespaces': ['a', 'gone'], 'gather': ['links']}, session)
-    assert out['namespaces']['gone'] == {'exists': False, 'links': {}}
+    assert out['namespaces']['gone'] == {'exists': False, 'inode': None, 'links': {}}
     assert out['namespaces']['a']['exists'] is True
     assert 'current' not in out
     assert not plan.changed
@@ -247,7 +250,7 @@ def test_only_what_is_gathered_is_read():
 def test_a_namespace_that_cannot_be_entered_is_reported_missing_with_a_warning():
     session = FakeSession(['stale'], ['stale'], broken=['stale'])
     _plan, out, ctx = run({'namespaces': ['stale'], 'gather': ['links']}, session)
-    assert out['namespaces']['stale'] == {'exists': False, 'links': {}}
+    assert out['namespaces']['stale'] == {'exists': False, 'inode': None, 'links': {}}
     assert "namespace 'stale' cannot be entered" in ctx.warnings[0]
 
 

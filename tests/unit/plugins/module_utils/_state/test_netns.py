@@ -33,6 +33,9 @@ def test_params_helper_matches_the_argument_spec():
     (params(name='ns1', state='absent', loopback=False), {'name': 'ns1', 'state': 'absent', 'loopback': False}),
     (params(netns='red'), {'name': 'red', 'state': 'present', 'loopback': True}),   # module_defaults: netns
     (params(name='blue', netns='red'), {'name': 'blue', 'state': 'present', 'loopback': True}),
+    (params(name='/run/docker/netns/1a2b'), {'name': '/run/docker/netns/1a2b', 'state': 'present',
+                                             'loopback': True}),
+    (params(netns='/run/netns/red'), {'name': '/run/netns/red', 'state': 'present', 'loopback': True}),
 ])
 def test_desired_good(given, expected):
     assert NetnsKind().desired(given) == expected
@@ -40,7 +43,8 @@ def test_desired_good(given, expected):
 
 @pytest.mark.parametrize('given, fragments', [
     (params(), ['option name', 'the name of the namespace is required']),
-    (params(netns='/run/netns/red'), ['option name', 'is required']),
+    (params(name='/run/netns/../x'), ['option name', "'/run/netns/../x'"]),
+    (params(name='/run/docker/netns/'), ['option name', 'not valid']),
     (params(netns=1234), ['option name', 'is required']),
     (params(name='a/b'), ['option name of namespace', "'a/b'", 'not valid']),
     (params(name='a b'), ['option name of namespace', "'a b'"]),
