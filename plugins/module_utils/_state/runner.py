@@ -54,6 +54,7 @@ class Kind(object):
     argument_spec = {}
     module_kwargs = {}
     common = True
+    needs_pyroute2 = True   # False: a kind that runs no netlink (e.g. iptables runs the iptables tools)
 
     def desired(self, params):
         return dict(params)
@@ -63,6 +64,10 @@ class Kind(object):
 
     def plan(self, desired, observed, ctx):
         raise NotImplementedError
+
+    def apply(self, session, plan, ctx):
+        """Apply the plan (outside check mode only). Default: the netlink ops, one action at a time."""
+        apply_plan(session, plan.actions)
 
     def result(self, desired, observed, plan, ctx):
         return {}
@@ -78,7 +83,7 @@ def run(kind, module=None):
     if module is None:
         module = AnsibleModule(argument_spec=argument_spec(kind), supports_check_mode=True,
                                **kind.module_kwargs)
-    if not loader.HAS_PYROUTE2:
+    if kind.needs_pyroute2 and not loader.HAS_PYROUTE2:
         module.fail_json(msg=missing_required_lib('pyroute2', url=PYROUTE2_URL) + ' ' + INSTALL_HINT,
                          exception=loader.PYROUTE2_IMPORT_ERROR)
     ctx = Context(module.check_mode, module._diff)
@@ -90,7 +95,7 @@ def run(kind, module=None):
             observed = kind.observe(session, desired, ctx)
             plan = kind.plan(desired, observed, ctx)
             if plan.actions and not module.check_mode:
-                apply_plan(session, plan.actions)
+                kind.apply(session, plan, ctx)
             result = kind.result(desired, observed, plan, ctx)
     except NetvirtError as exc:
         extra = {}

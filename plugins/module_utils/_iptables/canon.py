@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Canonical rules, as iptables itself prints them.
+
+``-p tcp --dport 80 -j ACCEPT`` and ``-p tcp -m tcp --dport 80 -j ACCEPT`` are one rule; only
+iptables knows every extension's canonical form, so it decides:
+
+1. A candidate whose text already appears verbatim in the target table's iptables-save output is
+   canonical (iptables printed exactly that text, and iptables-save output restores to itself).
+   A no-change run therefore needs no more than the one iptables-save read of the target.
+2. The other candidates are loaded, in one iptables-restore, into the same table and chain of a
+   scratch network namespace: a new, empty one that only this run can see (unshare(2) on the
+   calling thread), with the target table's user chains declared empty so jumps to them resolve.
+   This is a real commit, so the kernel checks everything it checks on the target (targets,
+   hooks, addresses); then iptables-save of the scratch chain gives each rule's canonical text,
+   in order. The target is never touched, so check mode and errors leave nothing behind.
+
+A refused rule fails naming its option (``rules[3]``) with iptables' own message.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command, edits, rules
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+
+
+def _scratch_load(runner, family, backend, table, chain, builtin, user_chains, specs):
+    lines = [':%s - [0:0]' % c for c in user_chains if c != chain]
+    if not builtin:
+        lines.append(':%s - [0:0]' % chain)
+    first_rule_line = 2 + len(lines)
+    lines.extend('-A %s %s' % (chain, s) for s in specs)
+    rc, _out, err = runner.run([command.binary(family, backend, 'restore')], edits.payload(table, lines),
+                               where='scratch')
+    return rc, err, first_rule_line
+
+
+def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj):
+    """``candidates``: [(option, spec)]. Returns the canonical specs in the same order."""
+    known = set(s for _c, s in observed['rules'])
+    unknown = [k for k, (_opt, spec) in enumerate(candidates) if spec not in known]
+    out = [spec for _opt, spec in candidates]
+    if not unknown:
+        return out
+    user_chains = [c for c in observed['order'] if observed['chains'].get(c) is None]
+    specs = [candidates[k][1] for k in unknown]
+    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains, specs)
+    if rc != 0:
+        line = rules.error_line(err)
+        k = line - first if line is not None else -1
+        if not 0 <= k < len(specs):
+            # refused at COMMIT (the kernel said no, iptables-legacy does not say which rule): one by one
+            k = None
+            for n, spec in enumerate(specs):
+                rc1, err1, _f = _scratch_load(runner, family, backend, table, chain, builtin, user_chains, [spec])
+                if rc1 != 0:
+                    k, err = n, err1
+                    break
+        option = candidates[unknown[k]][0] if k is not None else 'rules'
+        what = " '%s'" % candidates[unknown[k]][1] if k is not None else 's'
+        raise ValidationError("option %s of %s (%s): iptables refused the rule%s: %s"
+                              % (option, obj, rules.FAMILY_NAME[family], what, rules.error_text(err)), option, obj)
+    rc, text, err = runner.run([command.binary(family, backend, 'save'), '-t', table], where='scratch')
+    if rc != 0:
+        raise ValidationError('option rules of %s (%s): reading the rules back failed: %s'
+                              % (obj, rules.FAMILY_NAME[family], rules.error_text(err)), 'rules', obj)
+    parsed = [s for c, s in rules.parse_save(text, table)['rules'] if c == chain]
+    if len(parsed) != len(specs):
+        raise ValidationError('option rules of %s (%s): iptables printed %d rules for %d given'
+                              % (obj, rules.FAMILY_NAME[family], len(parsed), len(specs)), 'rules', obj)
+    for k, spec in zip(unknown, parsed):
+        out[k] = spec
+    return out

@@ -1,0 +1,351 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Rules as text: tables and chains, structured rule fields -> iptables-save text, the owner
+marker, and reading iptables-save output. Pure Python (no pyroute2, no commands).
+
+A rule is kept as its *spec*: what follows ``-A CHAIN `` in iptables-save output. Two specs are
+the same rule when their texts are equal AFTER iptables itself has printed them (see
+``_iptables.canon``): this module only renders a first guess, never decides sameness alone.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+import re
+import shlex
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+
+BUILTIN = {
+    'filter': ('INPUT', 'FORWARD', 'OUTPUT'),
+    'nat': ('PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'),
+    'mangle': ('PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'),
+    'raw': ('PREROUTING', 'OUTPUT'),
+    'security': ('INPUT', 'FORWARD', 'OUTPUT'),
+}
+ALL_BUILTIN = ('PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING')
+FAMILIES = {'ipv4': (4,), 'ipv6': (6,), 'both': (4, 6)}
+FAMILY_NAME = {4: 'ipv4', 6: 'ipv6'}
+CHAIN_MAX = 28           # XT_EXTENSION_MAXNAMELEN - 1
+COMMENT_MAX = 255        # XT_MAX_COMMENT_LEN - 1
+_CHAIN_RE = re.compile(r'^[A-Za-z0-9_.:+@=-]+$')
+_OWNER_RE = re.compile(r'^[A-Za-z0-9_.:/@=+-]+$')
+_PORT_RE = re.compile(r'^[0-9]+(:[0-9]*)?$|^:[0-9]+$')
+# conntrack states in the order iptables prints them
+CTSTATES = ('INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT')
+POLICIES = ('ACCEPT', 'DROP')
+PORT_PROTOCOLS = ('tcp', 'udp', 'udplite', 'sctp', 'dccp')
+_COMMANDS = ('-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace', '-N', '--new-chain',
+             '-X', '--delete-chain', '-F', '--flush', '-P', '--policy', '-E', '--rename-chain', '-Z', '--zero')
+
+# Structured fields of a rule (the module's rules[] suboptions, except 'rule').
+FIELDS = ('protocol', 'source', 'destination', 'in_interface', 'out_interface', 'source_port',
+          'destination_port', 'destination_ports', 'ctstate', 'jump', 'goto', 'to_destination',
+          'to_source', 'to_ports', 'reject_with', 'log_prefix', 'comment')
+
+
+def obj_name(table, chain):
+    return 'iptables chain %s/%s' % (table, chain)
+
+
+def check_chain(table, chain, option='chain'):
+    """Validate a chain name for a table; returns True for a built-in chain."""
+    obj = obj_name(table, chain)
+    if not chain or len(chain) > CHAIN_MAX or not _CHAIN_RE.match(chain) or chain.startswith('-') \
+            or chain.startswith('!'):
+        raise ValidationError("option %s of %s: '%s' is not a valid chain name (1-%d characters: letters, digits, "
+                              "'_', '-', '.', ':', '+', '@', '=', not starting with '-' or '!')"
+                              % (option, obj, chain, CHAIN_MAX), option, obj)
+    if chain in BUILTIN[table]:
+        return True
+    if chain in ALL_BUILTIN:
+        raise ValidationError("option %s of %s: table %s has no built-in chain %s (its built-in chains are %s)"
+                              % (option, obj, table, chain, ', '.join(BUILTIN[table])), option, obj)
+    if chain in POLICIES or chain in ('RETURN', 'QUEUE'):
+        raise ValidationError("option %s of %s: '%s' is a target, not a chain name" % (option, obj, chain),
+                              option, obj)
+    return False
+
+
+def marker(owner):
+    return 'netvirt:%s' % owner
+
+
+def check_owner(owner, obj):
+    if not owner or len(marker(owner)) > COMMENT_MAX or not _OWNER_RE.match(owner):
+        raise ValidationError("option owner of %s: '%s' is not a valid owner (letters, digits and _ . : / @ = + -, "
+                              "at most %d characters)" % (obj, owner, COMMENT_MAX - len(marker(''))), 'owner', obj)
+    return owner
+
+
+def quote(value):
+    """Quote a value the way iptables-save does for comments and prefixes."""
+    return '"%s"' % value.replace('\\', '\\\\').replace('"', '\\"')
+
+
+def _neg(value):
+    """'!br0' / '! br0' -> (True, 'br0')."""
+    text = str(value).strip()
+    if text.startswith('!'):
+        return True, text[1:].strip()
+    return False, text
+
+
+def _family_of_address(text):
+    """4 or 6 for an address, network or NAT target (addr[:port], [v6]:port, ranges); None if unknown."""
+    text = text.strip()
+    if text.startswith('['):
+        return 6
+    first = text.split('-')[0].split('/')[0]
+    try:
+        return ipaddress.ip_address(first).version
+    except ValueError:
+        pass
+    if first.count(':') == 1 and '.' in first:
+        return 4
+    if first.count(':') >= 2:
+        return 6
+    return None
+
+
+def _network(value, option, obj, families):
+    negated, text = _neg(value)
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise ValidationError("option %s of %s: '%s' is not an IP address or network" % (option, obj, value),
+                              option, obj)
+    families.add(net.version)
+    return negated, net.with_prefixlen
+
+
+def _iface(value, option, obj):
+    negated, text = _neg(value)
+    if not text or len(text) > 15 or '/' in text or ' ' in text or text.startswith('-'):
+        raise ValidationError("option %s of %s: '%s' is not an interface name (at most 15 characters; a "
+                              "trailing '+' matches a prefix)" % (option, obj, value), option, obj)
+    return negated, text
+
+
+def _port(value, option, obj):
+    text = str(value).strip()
+    if _PORT_RE.match(text):
+        for part in text.split(':'):
+            if part and int(part) > 65535:
+                raise ValidationError("option %s of %s: port %s is out of range (0-65535)" % (option, obj, part),
+                                      option, obj)
+    elif not re.match(r'^[A-Za-z0-9_-]+$', text):
+        raise ValidationError("option %s of %s: '%s' is not a port, a range (1000:2000) or a service name"
+                              % (option, obj, value), option, obj)
+    return text
+
+
+def _text_value(value, option, obj, maximum=None):
+    text = str(value)
+    if '\n' in text or '\r' in text or '\0' in text:
+        raise ValidationError("option %s of %s: a line break is not allowed" % (option, obj), option, obj)
+    if maximum is not None and len(text) > maximum:
+        raise ValidationError("option %s of %s: at most %d characters, got %d" % (option, obj, maximum, len(text)),
+                              option, obj)
+    return text
+
+
+def _word(value, option, obj):
+    text = _text_value(value, option, obj)
+    if not text or ' ' in text or '"' in text or text.startswith('-'):
+        raise ValidationError("option %s of %s: '%s' is not a valid value (one word)" % (option, obj, value),
+                              option, obj)
+    return text
+
+
+def render(fields, mark, option, obj):
+    """Structured fields -> (spec text, families it is limited to or empty set).
+
+    The order is the one iptables-save prints (addresses, interfaces, protocol, then matches in the
+    order given, then the target), so that a rule already in the chain is recognised without a
+    round trip; iptables still has the last word (see canon)."""
+    def opt(key):
+        return '%s.%s' % (option, key)
+
+    families = set()
+    parts = []
+    for key, flag in (('source', '-s'), ('destination', '-d')):
+        if fields.get(key) not in (None, ''):
+            negated, net = _network(fields[key], opt(key), obj, families)
+            parts.append('%s%s %s' % ('! ' if negated else '', flag, net))
+    for key, flag in (('in_interface', '-i'), ('out_interface', '-o')):
+        if fields.get(key) not in (None, ''):
+            negated, name = _iface(fields[key], opt(key), obj)
+            parts.append('%s%s %s' % ('! ' if negated else '', flag, name))
+    proto = None
+    if fields.get('protocol') not in (None, ''):
+        negated, proto = _neg(_word(fields['protocol'], opt('protocol'), obj))
+        proto = proto.lower()
+        parts.append('%s-p %s' % ('! ' if negated else '', proto))
+        if negated:
+            proto = None
+    if mark:
+        parts.append('-m comment --comment %s' % quote(mark))
+    sport, dport, dports = fields.get('source_port'), fields.get('destination_port'), fields.get('destination_ports')
+    if dport not in (None, '') and dports:
+        raise ValidationError("option %s of %s: destination_port and destination_ports are mutually exclusive"
+                              % (opt('destination_ports'), obj), opt('destination_ports'), obj)
+    if sport not in (None, '') or dport not in (None, '') or dports:
+        if proto not in PORT_PROTOCOLS:
+            which = 'source_port' if sport not in (None, '') else ('destination_port' if dport not in (None, '')
+                                                                    else 'destination_ports')
+            raise ValidationError("option %s of %s: ports need protocol one of %s (protocol is %s)"
+                                  % (opt(which), obj, ', '.join(PORT_PROTOCOLS), fields.get('protocol')),
+                                  opt(which), obj)
+        if sport not in (None, '') or dport not in (None, ''):
+            words = ['-m %s' % proto]
+            if sport not in (None, ''):
+                words.append('--sport %s' % _port(sport, opt('source_port'), obj))
+            if dport not in (None, ''):
+                words.append('--dport %s' % _port(dport, opt('destination_port'), obj))
+            parts.append(' '.join(words))
+        if dports:
+            ports = [_port(p, opt('destination_ports'), obj).replace('-', ':') for p in dports]
+            parts.append('-m multiport --dports %s' % ','.join(ports))
+    if fields.get('ctstate'):
+        states = []
+        for state in fields['ctstate']:
+            state = str(state).strip().upper()
+            if state not in CTSTATES:
+                raise ValidationError("option %s of %s: '%s' is not a conntrack state (one of %s)"
+                                      % (opt('ctstate'), obj, state, ', '.join(CTSTATES)), opt('ctstate'), obj)
+            if state not in states:
+                states.append(state)
+        states.sort(key=CTSTATES.index)
+        parts.append('-m conntrack --ctstate %s' % ','.join(states))
+    if fields.get('comment') not in (None, ''):
+        parts.append('-m comment --comment %s' % quote(_text_value(fields['comment'], opt('comment'), obj,
+                                                                   COMMENT_MAX)))
+    jump, goto = fields.get('jump'), fields.get('goto')
+    if jump and goto:
+        raise ValidationError("option %s of %s: jump and goto are mutually exclusive" % (opt('goto'), obj),
+                              opt('goto'), obj)
+    target_opts = []
+    for key, flag in (('to_destination', '--to-destination'), ('to_source', '--to-source')):
+        if fields.get(key) not in (None, ''):
+            value = _word(fields[key], opt(key), obj)
+            fam = _family_of_address(value)
+            if fam is None:
+                raise ValidationError("option %s of %s: '%s' is not an address[:port] or a range" % (opt(key), obj, value),
+                                      opt(key), obj)
+            families.add(fam)
+            target_opts.append('%s %s' % (flag, value))
+    if fields.get('to_ports') not in (None, ''):
+        target_opts.append('--to-ports %s' % _port(str(fields['to_ports']).replace('-', ':'), opt('to_ports'), obj)
+                           .replace(':', '-'))
+    if fields.get('reject_with') not in (None, ''):
+        target_opts.append('--reject-with %s' % _word(fields['reject_with'], opt('reject_with'), obj))
+    if fields.get('log_prefix') not in (None, ''):
+        target_opts.append('--log-prefix %s' % quote(_text_value(fields['log_prefix'], opt('log_prefix'), obj, 29)))
+    if target_opts and not jump:
+        raise ValidationError("option %s of %s: target options (to_destination, to_source, to_ports, reject_with, "
+                              "log_prefix) need a jump" % (opt('jump'), obj), opt('jump'), obj)
+    if jump:
+        parts.append('-j %s' % _word(jump, opt('jump'), obj))
+        parts.extend(target_opts)
+    elif goto:
+        parts.append('-g %s' % _word(goto, opt('goto'), obj))
+    if len(families) > 1:
+        raise ValidationError("option %s of %s: the rule mixes IPv4 and IPv6 addresses" % (option, obj), option, obj)
+    return ' '.join(parts), families
+
+
+def from_string(text, mark, option, obj):
+    """A rule written in iptables-save syntax (without ``-A CHAIN``) -> (spec text, families)."""
+    text = _text_value(text, option + '.rule', obj).strip()
+    if not text:
+        raise ValidationError("option %s.rule of %s: the rule is empty" % (option, obj), option + '.rule', obj)
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise ValidationError("option %s.rule of %s: cannot read '%s': %s" % (option, obj, text, exc),
+                              option + '.rule', obj)
+    if words[0] in _COMMANDS:
+        raise ValidationError("option %s.rule of %s: write the rule without the command (no '%s CHAIN'): "
+                              "the module decides where it goes" % (option, obj, words[0]), option + '.rule', obj)
+    families = set()
+    for i, word in enumerate(words[:-1]):
+        if word in ('-s', '--source', '-d', '--destination', '--src', '--dst', '--to-destination', '--to-source',
+                    '--to'):
+            fam = _family_of_address(words[i + 1])
+            if fam:
+                families.add(fam)
+    if len(families) > 1:
+        raise ValidationError("option %s.rule of %s: the rule mixes IPv4 and IPv6 addresses" % (option, obj),
+                              option + '.rule', obj)
+    if mark:
+        text = '-m comment --comment %s %s' % (quote(mark), text)
+    return text, families
+
+
+# -- iptables-save output -----------------------------------------------------------------------
+
+def parse_save(text, table):
+    """iptables-save output -> {'found': bool, 'chains': {name: policy or None}, 'order': [names],
+    'rules': [(chain, spec)]} for one table. Comments and other tables are skipped."""
+    out = {'found': False, 'chains': {}, 'order': [], 'rules': []}
+    current = None
+    for line in text.splitlines():
+        if not line or line.startswith('#'):
+            continue
+        if line.startswith('*'):
+            current = line[1:].strip()
+            if current == table:
+                out['found'] = True
+            continue
+        if current != table:
+            continue
+        if line.startswith(':'):
+            words = line[1:].split()
+            name = words[0]
+            policy = words[1] if len(words) > 1 and words[1] != '-' else None
+            out['chains'][name] = policy
+            out['order'].append(name)
+        elif line.startswith('-A '):
+            rest = line[3:]
+            chain, _sep, spec = rest.partition(' ')
+            out['rules'].append((chain, spec))
+    return out
+
+
+def owned(spec, mark):
+    """Whether a spec (as iptables-save printed it) carries the owner marker. iptables-save writes
+    ``-m comment --comment "TEXT"`` with inner quotes escaped, so the marker cannot be faked by a
+    comment that merely contains it."""
+    needle = '-m comment --comment %s' % quote(mark)
+    pos = spec.find(needle)
+    while pos != -1:
+        end = pos + len(needle)
+        if (pos == 0 or spec[pos - 1] == ' ') and (end == len(spec) or spec[end] == ' '):
+            return True
+        pos = spec.find(needle, pos + 1)
+    return False
+
+
+def references(rules, chain):
+    """Rules (chain, spec) that jump or go to ``chain``."""
+    pattern = re.compile(r'(^| )-[jg] %s( |$)' % re.escape(chain))
+    return [(c, s) for c, s in rules if c != chain and pattern.search(s)]
+
+
+def error_line(stderr):
+    """The payload line iptables-restore names in its error, or None."""
+    for pattern in (r'Error occurred at line: (\d+)', r'line (\d+)[: ]'):
+        found = re.search(pattern, stderr or '')
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def error_text(stderr):
+    """iptables' own message, without the usage hint."""
+    lines = [l.strip() for l in (stderr or '').splitlines()
+             if l.strip() and not l.startswith('Try `') and not l.startswith('Error occurred at line')]
+    return ' '.join(lines) or 'failed without a message'

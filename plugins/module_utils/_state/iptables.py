@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""iptables: the rules of one chain of one table in one namespace, IPv4 and/or IPv6.
+
+observe: take the namespace's lock, one iptables-save per IP version, canonicalise the wanted
+rules with iptables itself (_iptables.canon); plan: the fewest deletions/insertions (and chain,
+policy) as actions, one per iptables-restore line; apply: one payload per IP version, all
+``iptables-restore --noflush --test``-ed first, then committed with ``--wait``. Needs no pyroute2.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon, command, edits, rules
+from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+
+RULE_OPTIONS = {
+    'rule': {'type': 'str'},
+    'protocol': {'type': 'str'},
+    'source': {'type': 'str'},
+    'destination': {'type': 'str'},
+    'in_interface': {'type': 'str'},
+    'out_interface': {'type': 'str'},
+    'source_port': {'type': 'str'},
+    'destination_port': {'type': 'str'},
+    'destination_ports': {'type': 'list', 'elements': 'str'},
+    'ctstate': {'type': 'list', 'elements': 'str'},
+    'jump': {'type': 'str'},
+    'goto': {'type': 'str'},
+    'to_destination': {'type': 'str'},
+    'to_source': {'type': 'str'},
+    'to_ports': {'type': 'str'},
+    'reject_with': {'type': 'str'},
+    'log_prefix': {'type': 'str'},
+    'comment': {'type': 'str'},
+}
+
+
+class IptablesKind(Kind):
+    needs_pyroute2 = False
+    argument_spec = dict(
+        table={'type': 'str', 'default': 'filter', 'choices': sorted(rules.BUILTIN)},
+        chain={'type': 'str', 'required': True},
+        ip_version={'type': 'str', 'default': 'ipv4', 'choices': ['ipv4', 'ipv6', 'both']},
+        rules={'type': 'list', 'elements': 'dict', 'default': [], 'options': RULE_OPTIONS},
+        policy={'type': 'str', 'choices': list(rules.POLICIES)},
+        position={'type': 'str', 'default': 'top', 'choices': ['top', 'bottom']},
+        owner={'type': 'str'},
+        purge={'type': 'str', 'default': 'owned', 'choices': ['owned', 'all']},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        backend={'type': 'str', 'default': 'auto', 'choices': ['auto', 'nft', 'legacy']},
+    )
+
+    def __init__(self):
+        self.lock = None
+        self.runner = None
+        self.backend = None
+
+    # -- desired -------------------------------------------------------------------------------
+    def desired(self, params):
+        table, chain = params['table'], params['chain']
+        obj = rules.obj_name(table, chain)
+        builtin = rules.check_chain(table, chain)
+        netns = validate.netns_ref(params.get('netns'), 'netns', obj)
+        owner = rules.check_owner(params.get('owner') or '%s/%s' % (table, chain), obj)
+        if params.get('policy') and not builtin:
+            raise ValidationError("option policy of %s: only built-in chains have a policy (%s is a user chain)"
+                                  % (obj, chain), 'policy', obj)
+        if params.get('policy') and params['state'] == 'absent':
+            raise ValidationError("option policy of %s: a policy is set with state=present; state=absent only "
+                                  "removes this task's rules" % obj, 'policy', obj)
+        families = rules.FAMILIES[params['ip_version']]
+        whole = not builtin or params['purge'] == 'all'
+        mark = rules.marker(owner) if builtin else None
+        wanted = []
+        for i, rule in enumerate(params.get('rules') or []):
+            option = 'rules[%d]' % i
+            rule = rule or {}
+            given = [k for k in rules.FIELDS if rule.get(k) not in (None, '', [])]
+            if rule.get('rule') not in (None, ''):
+                if given:
+                    raise ValidationError("option %s of %s: give either rule (iptables-save syntax) or the fields "
+                                          "(%s), not both" % (option, obj, ', '.join(given)), option, obj)
+                spec, fams = rules.from_string(rule['rule'], mark, option, obj)
+            else:
+                if not given:
+                    raise ValidationError("option %s of %s: the rule is empty (give rule, or fields such as "
+                                          "protocol and jump)" % (option, obj), option, obj)
+                spec, fams = rules.render(rule, mark, option, obj)
+            if fams and not set(fams) & set(families):
+                raise ValidationError("option %s of %s: the rule is for %s but ip_version is %s"
+                                      % (option, obj, rules.FAMILY_NAME[list(fams)[0]], params['ip_version']),
+                                      option, obj)
+            wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if not fams or f in fams]})
+        return {'netns': netns, 'table': table, 'chain': chain, 'builtin': builtin, 'obj': obj, 'owner': owner,
+                'mark': mark, 'families': families, 'whole': whole, 'rules': wanted, 'policy': params.get('policy'),
+                'position': params['position'], 'state': params['state'], 'backend': params['backend'],
+                'purge': params['purge']}
+
+    # -- observe -------------------------------------------------------------------------------
+    def observe(self, session, desired, ctx):
+        obj, table = desired['obj'], desired['table']
+        netns = session.register(desired['netns'])
+        backend = desired['backend'] if desired['backend'] != 'auto' else command.default_backend()
+        self.backend = backend
+        observed = {'netns': netns, 'backend': backend, 'families': {}}
+        exists = session.exists(netns)
+        if not exists and not ctx.check_mode:
+            session.fd(netns, 'netns', obj)  # raises naming the option
+        if not exists:
+            ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
+                     % ns_label(netns))
+        else:
+            self.lock = command.Lock(session.identity(netns)).acquire()
+        self.runner = command.Runner(session, netns)
+        try:
+            for family in desired['families']:
+                parsed = self._read(family, backend, table) if exists else None
+                if parsed is None or not parsed['found']:
+                    parsed = {'found': False, 'rules': [], 'order': list(rules.BUILTIN[table]),
+                              'chains': dict((c, 'ACCEPT') for c in rules.BUILTIN[table])}
+                candidates = [(r['option'], r['spec']) for r in desired['rules'] if family in r['families']]
+                specs = canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
+                                           parsed, candidates, obj) if desired['state'] == 'present' else []
+                self._unique(candidates, specs, family, obj)
+                observed['families'][family] = {'table': parsed, 'desired': specs,
+                                                'options': dict(zip(specs, [o for o, _s in candidates]))}
+        except (IOError, OSError) as exc:
+            raise NetvirtError('option backend of %s: running iptables failed: %s' % (obj, exc.strerror or exc),
+                               'backend', obj)
+        finally:
+            self.runner.reset_scratch()
+        return observed
+
+    def _read(self, family, backend, table):
+        if backend == 'legacy':
+            # iptables-legacy-save -t TABLE would create (load) the table: look first
+            names = self.runner.read_file('/proc/thread-self/net/%s_tables_names' % ('ip' if family == 4 else 'ip6'))
+            if names is not None and table not in names.split():
+                return None
+        rc, out, err = self.runner.run([command.binary(family, backend, 'save'), '-t', table])
+        if rc != 0:
+            if 'does not exist' in err or "can't initialize" in err.lower() or 'Table does not exist' in err:
+                return None
+            raise NetvirtError('option backend of %s: %s failed: %s'
+                               % (rules.obj_name(table, ''), command.binary(family, backend, 'save'),
+                                  rules.error_text(err)), 'backend')
+        return rules.parse_save(out, table)
+
+    @staticmethod
+    def _unique(candidates, specs, family, obj):
+        seen = {}
+        for (option, _given), spec in zip(candidates, specs):
+            if spec in seen:
+                raise ValidationError("option %s of %s (%s): the same rule as %s (iptables reads both as '%s')"
+                                      % (option, obj, rules.FAMILY_NAME[family], seen[spec], spec), option, obj)
+            seen[spec] = option
+
+    # -- plan ----------------------------------------------------------------------------------
+    def plan(self, desired, observed, ctx):
+        plan = Plan()
+        netns, table, chain, obj = observed['netns'], desired['table'], desired['chain'], desired['obj']
+        before_text, after_text = [], []
+        for family in desired['families']:
+            fam = rules.FAMILY_NAME[family]
+            seen = observed['families'][family]
+            parsed = seen['table']
+            exists = chain in parsed['chains'] or desired['builtin']
+            policy = parsed['chains'].get(chain) or ('ACCEPT' if desired['builtin'] else None)
+            current = [s for c, s in parsed['rules'] if c == chain]
+            before_text.append('# %s\n%s' % (fam, edits.chain_text(chain, policy, current, exists)))
+            where = '%s/%s (%s)' % (table, chain, fam)
+
+            def add(line, text, option, spec=None, family=family):
+                plan.add('iptables_restore', netns, obj, {'family': family, 'table': table, 'line': line, 'spec': spec},
+                         option=option, text=text)
+
+            if desired['state'] == 'absent':
+                if desired['builtin']:
+                    result = edits.plan_chain(current, [], 'whole' if desired['whole'] else 'block',
+                                              lambda s: rules.owned(s, desired['mark']), desired['position'])
+                    for line, _how, spec in edits.restore_lines(chain, result):
+                        add(line, 'delete from %s: %s' % (where, spec), 'state', spec)
+                    after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, policy, result['final'])))
+                    continue
+                if exists:
+                    refs = rules.references(parsed['rules'], chain)
+                    if refs:
+                        raise ValidationError("option state of %s (%s): chain %s is still referenced by the rule "
+                                              "'-A %s %s'%s; remove that rule first"
+                                              % (obj, fam, chain, refs[0][0], refs[0][1],
+                                                 ' (and %d more)' % (len(refs) - 1) if len(refs) > 1 else ''),
+                                              'state', obj)
+                    if current:
+                        add('-F %s' % chain, 'flush chain %s (%d rules)' % (where, len(current)), 'state')
+                    add('-X %s' % chain, 'delete chain %s' % where, 'state')
+                after_text.append('# %s\n' % fam)
+                continue
+
+            if not exists:
+                add(':%s - [0:0]' % chain, 'create chain %s' % where, 'chain')
+            new_policy = policy
+            if desired['policy'] and desired['policy'] != policy:
+                add('-P %s %s' % (chain, desired['policy']), 'set policy of %s to %s' % (where, desired['policy']),
+                    'policy')
+                new_policy = desired['policy']
+            result = edits.plan_chain(current, seen['desired'], 'whole' if desired['whole'] else 'block',
+                                      lambda s: rules.owned(s, desired['mark']), desired['position'])
+            for line, how, spec in edits.restore_lines(chain, result):
+                option = seen['options'].get(spec, 'rules') if how != 'delete' else \
+                    ('purge' if desired['purge'] == 'all' and not rules.owned(spec, desired['mark'] or '') else 'rules')
+                if how == 'delete':
+                    text = 'delete from %s: %s' % (where, spec)
+                elif how == 'append':
+                    text = 'append to %s: %s' % (where, spec)
+                else:
+                    text = 'insert into %s at %s: %s' % (where, line.split(' ', 3)[2], spec)
+                add(line, text, option, spec)
+            after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, new_policy, result['final'])))
+        key = 'iptables %s/%s (%s)' % (table, chain, ns_label(netns))
+        plan.record(key, ''.join(before_text), ''.join(after_text))
+        return plan
+
+    # -- apply ---------------------------------------------------------------------------------
+    def apply(self, session, plan, ctx):
+        backend = self.backend
+        table = None
+        by_family = {}
+        for action in plan.actions:
+            by_family.setdefault(action.params['family'], []).append(action)
+            table = action.params['table']
+        for test in (True, False):
+            for family in sorted(by_family):
+                actions = by_family[family]
+                argv = [command.binary(family, backend, 'restore'), '--noflush', '--wait']
+                if test:
+                    argv.append('--test')
+                try:
+                    rc, _out, err = self.runner.run(argv, edits.payload(table, [a.params['line'] for a in actions]))
+                except (IOError, OSError) as exc:
+                    raise ApplyError('option backend of %s: running iptables failed: %s'
+                                     % (actions[0].obj, exc.strerror or exc), option='backend', obj=actions[0].obj)
+                if rc != 0:
+                    line = rules.error_line(err)
+                    k = line - 2 if line is not None else -1
+                    action = actions[k] if 0 <= k < len(actions) else None
+                    what = action.describe() if action else 'the change'
+                    option = action.option if action else 'rules'
+                    raise ApplyError('option %s of %s (%s): iptables-restore%s refused %s; nothing was changed: %s'
+                                     % (option, actions[0].obj, rules.FAMILY_NAME[family], ' --test' if test else '',
+                                        what, rules.error_text(err)),
+                                     action=action, option=option, obj=actions[0].obj)
+
+    # -- result --------------------------------------------------------------------------------
+    def result(self, desired, observed, plan, ctx):
+        chain, table = desired['chain'], desired['table']
+        out = {'table': table, 'chain': chain, 'backend': observed['backend'], 'owner': desired['owner'], 'rules': {}}
+        for family in desired['families']:
+            fam = rules.FAMILY_NAME[family]
+            if plan.changed and not ctx.check_mode:
+                parsed = self._read(family, observed['backend'], table) or {'rules': []}
+                current = [s for c, s in parsed['rules'] if c == chain]
+            else:
+                current = None
+            if current is None:
+                seen = observed['families'][family]
+                current = [s for c, s in seen['table']['rules'] if c == chain]
+                if plan.changed:
+                    current = self._predicted(desired, seen, current)
+            if desired['builtin'] and not desired['whole']:
+                current = [s for s in current if rules.owned(s, desired['mark'])]
+            out['rules'][fam] = current
+        out['commands'] = list(self.runner.log)
+        if self.lock is not None:
+            self.lock.release()
+        return out
+
+    @staticmethod
+    def _predicted(desired, seen, current):
+        if desired['state'] == 'absent' and not desired['builtin']:
+            return []
+        want = seen['desired'] if desired['state'] == 'present' else []
+        return edits.plan_chain(current, want, 'whole' if desired['whole'] else 'block',
+                                lambda s: rules.owned(s, desired['mark']), desired['position'])['final']

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Rule rendering, owner markers and iptables-save parsing (pure)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import rules
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+
+OBJ = 'iptables chain filter/INPUT'
+MARK = 'netvirt:filter/INPUT'
+
+RENDER = [
+    ({'protocol': 'tcp', 'destination_port': '80', 'jump': 'ACCEPT'}, None,
+     '-p tcp -m tcp --dport 80 -j ACCEPT', set()),
+    ({'protocol': 'tcp', 'destination_port': '80', 'jump': 'ACCEPT'}, MARK,
+     '-p tcp -m comment --comment "netvirt:filter/INPUT" -m tcp --dport 80 -j ACCEPT', set()),
+    ({'source': '10.0.0.1', 'in_interface': 'lo', 'ctstate': ['established', 'RELATED'], 'jump': 'ACCEPT'}, None,
+     '-s 10.0.0.1/32 -i lo -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', {4}),
+    ({'source': '10.0.0.0/24', 'out_interface': '!br0', 'jump': 'MASQUERADE'}, None,
+     '-s 10.0.0.0/24 ! -o br0 -j MASQUERADE', {4}),
+    ({'protocol': 'tcp', 'destination_port': '8081', 'jump': 'DNAT', 'to_destination': '10.0.0.2:80'}, None,
+     '-p tcp -m tcp --dport 8081 -j DNAT --to-destination 10.0.0.2:80', {4}),
+    ({'destination': 'fd00::1', 'jump': 'DROP'}, None, '-d fd00::1/128 -j DROP', {6}),
+    ({'protocol': 'tcp', 'destination_ports': ['80', '443'], 'comment': 'web "x"', 'jump': 'REJECT',
+      'reject_with': 'tcp-reset'}, None,
+     '-p tcp -m multiport --dports 80,443 -m comment --comment "web \\"x\\"" -j REJECT --reject-with tcp-reset', set()),
+    ({'in_interface': 'br0', 'goto': 'LAB'}, None, '-i br0 -g LAB', set()),
+]
+
+
+@pytest.mark.parametrize('fields,mark,text,families', RENDER)
+def test_render(fields, mark, text, families):
+    assert rules.render(fields, mark, 'rules[0]', OBJ) == (text, families)
+
+
+BAD_RENDER = [
+    ({'source': '300.1.1.1', 'jump': 'ACCEPT'}, 'rules[0].source'),
+    ({'destination_port': '80', 'jump': 'ACCEPT'}, 'rules[0].destination_port'),
+    ({'protocol': 'icmp', 'source_port': '80', 'jump': 'ACCEPT'}, 'rules[0].source_port'),
+    ({'protocol': 'tcp', 'destination_port': '70000', 'jump': 'ACCEPT'}, 'rules[0].destination_port'),
+    ({'protocol': 'tcp', 'destination_port': '80', 'destination_ports': ['81'], 'jump': 'ACCEPT'},
+     'rules[0].destination_ports'),
+    ({'jump': 'ACCEPT', 'goto': 'X'}, 'rules[0].goto'),
+    ({'to_destination': '10.0.0.2', 'protocol': 'tcp'}, 'rules[0].jump'),
+    ({'ctstate': ['BOGUS'], 'jump': 'ACCEPT'}, 'rules[0].ctstate'),
+    ({'source': '10.0.0.1', 'destination': 'fd00::1', 'jump': 'ACCEPT'}, 'rules[0]'),
+    ({'in_interface': 'a-very-long-interface-name', 'jump': 'ACCEPT'}, 'rules[0].in_interface'),
+    ({'comment': 'two\nlines', 'jump': 'ACCEPT'}, 'rules[0].comment'),
+]
+
+
+@pytest.mark.parametrize('fields,option', BAD_RENDER)
+def test_render_refuses(fields, option):
+    with pytest.raises(ValidationError) as err:
+        rules.render(fields, None, 'rules[0]', OBJ)
+    assert err.value.option == option
+    assert ('option %s of %s' % (option, OBJ)) in err.value.msg
+
+
+@pytest.mark.parametrize('text,mark,spec,families', [
+    ('-p tcp --dport 80 -j ACCEPT', None, '-p tcp --dport 80 -j ACCEPT', set()),
+    ('-p tcp --dport 80 -j ACCEPT', MARK, '-m comment --comment "netvirt:filter/INPUT" -p tcp --dport 80 -j ACCEPT',
+     set()),
+    ('-s fd00::/64 -j DROP', None, '-s fd00::/64 -j DROP', {6}),
+    ('-j DNAT --to-destination 10.0.0.2:80', None, '-j DNAT --to-destination 10.0.0.2:80', {4}),
+])
+def test_from_string(text, mark, spec, families):
+    assert rules.from_string(text, mark, 'rules[1]', OBJ) == (spec, families)
+
+
+@pytest.mark.parametrize('text,piece', [
+    ('-A INPUT -j ACCEPT', 'without the command'),
+    ('-m comment --comment "open', 'cannot read'),
+    ('', 'empty'),
+    ('-s 10.0.0.1 -d fd00::1 -j ACCEPT', 'mixes'),
+])
+def test_from_string_refuses(text, piece):
+    with pytest.raises(ValidationError) as err:
+        rules.from_string(text, None, 'rules[1]', OBJ)
+    assert 'option rules[1].rule of %s' % OBJ in err.value.msg
+    assert piece in err.value.msg
+
+
+@pytest.mark.parametrize('table,chain,builtin', [
+    ('filter', 'INPUT', True), ('nat', 'POSTROUTING', True), ('raw', 'PREROUTING', True),
+    ('filter', 'DOCKER-USER', False), ('nat', 'LAB-DNAT', False),
+])
+def test_check_chain(table, chain, builtin):
+    assert rules.check_chain(table, chain) is builtin
+
+
+@pytest.mark.parametrize('table,chain,piece', [
+    ('filter', 'PREROUTING', 'no built-in chain PREROUTING'),
+    ('filter', 'has space', 'not a valid chain name'),
+    ('filter', 'X' * 29, 'not a valid chain name'),
+    ('filter', 'ACCEPT', 'is a target'),
+    ('filter', '-X', 'not a valid chain name'),
+])
+def test_check_chain_refuses(table, chain, piece):
+    with pytest.raises(ValidationError) as err:
+        rules.check_chain(table, chain)
+    assert 'option chain of iptables chain %s/%s' % (table, chain) in err.value.msg
+    assert piece in err.value.msg
+
+
+SAVE = '''# Generated by iptables-nft-save v1.8.9 (nf_tables) on Mon Nov 23 14:57:24 2026
+# Warning: iptables-legacy tables present, use iptables-legacy-save to see them
+*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -j DNAT --to-destination 1.2.3.4
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:MYC - [0:0]
+-A INPUT -p tcp -m comment --comment "netvirt:filter/INPUT" -m tcp --dport 80 -j ACCEPT
+-A INPUT -m comment --comment "x -m comment --comment \\"netvirt:filter/INPUT\\"" -j DROP
+-A INPUT -j MYC
+-A MYC -j ACCEPT
+-A FORWARD -g MYC
+COMMIT
+'''
+
+
+def test_parse_save():
+    parsed = rules.parse_save(SAVE, 'filter')
+    assert parsed['found'] is True
+    assert parsed['chains'] == {'INPUT': 'DROP', 'FORWARD': 'ACCEPT', 'OUTPUT': 'ACCEPT', 'MYC': None}
+    assert parsed['order'] == ['INPUT', 'FORWARD', 'OUTPUT', 'MYC']
+    assert parsed['rules'][0] == ('INPUT', '-p tcp -m comment --comment "netvirt:filter/INPUT" -m tcp --dport 80 -j ACCEPT')
+    assert [c for c, _s in parsed['rules']] == ['INPUT', 'INPUT', 'INPUT', 'MYC', 'FORWARD']
+    assert rules.parse_save(SAVE, 'raw')['found'] is False
+
+
+def test_owned_is_not_fooled_by_a_comment_holding_the_marker():
+    specs = [s for _c, s in rules.parse_save(SAVE, 'filter')['rules']]
+    assert [rules.owned(s, MARK) for s in specs] == [True, False, False, False, False]
+    assert rules.owned(specs[0], 'netvirt:filter/INPUT2') is False
+
+
+def test_references():
+    parsed = rules.parse_save(SAVE, 'filter')
+    assert rules.references(parsed['rules'], 'MYC') == [('INPUT', '-j MYC'), ('FORWARD', '-g MYC')]
+    assert rules.references(parsed['rules'], 'MY') == []
+
+
+@pytest.mark.parametrize('stderr,line', [
+    ("iptables-nft-restore v1.8.9 (nf_tables): host/network `300.1.1.1' not found\nError occurred at line: 2\n", 2),
+    ('iptables-nft-restore v1.8.9 (nf_tables): \nline 3: CHAIN_DEL failed (Device or resource busy): chain MYC\n', 3),
+    ('iptables-restore: line 4 failed\n', 4),
+    ('something else', None),
+])
+def test_error_line(stderr, line):
+    assert rules.error_line(stderr) == line
+
+
+def test_error_text_drops_the_usage_hint():
+    text = rules.error_text("iptables-restore v1.8.9 (legacy): Couldn't load target `NOPE'\n\nError occurred at line: 2\n"
+                            "Try `iptables-restore -h' or 'iptables-restore --help' for more information.\n")
+    assert text == "iptables-restore v1.8.9 (legacy): Couldn't load target `NOPE'"
