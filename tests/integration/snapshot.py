@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Print the network state of this (sandbox) machine as JSON, read with iproute2 rather than the
 collection's own code: named namespaces, and per namespace (the current one as "") its links,
-global addresses and routes. Tests compare two snapshots to prove a failed task left nothing."""
+global addresses, routes and iptables rules (both backends, both IP versions, counters and
+comment lines left out). Tests compare two snapshots to prove a failed task left nothing."""
 
 import json
 import os
@@ -24,7 +25,19 @@ def namespace(ns):
     routes = sorted('%s via %s dev %s' % (r.get('dst'), r.get('gateway'), r.get('dev'))
                     for r in ip(ns, 'route', 'show', 'table', 'all')
                     if r.get('table') != 'local' and r.get('protocol') != 'kernel')
-    return {'links': links, 'addresses': addrs, 'routes': routes}
+    return {'links': links, 'addresses': addrs, 'routes': routes, 'iptables': iptables(ns)}
+
+
+def iptables(ns):
+    """iptables-save of both backends and IP versions (legacy lists only tables already loaded)."""
+    out = {}
+    for tool in ('iptables-nft-save', 'ip6tables-nft-save', 'iptables-legacy-save', 'ip6tables-legacy-save'):
+        argv = (['ip', 'netns', 'exec', ns] if ns else []) + [tool]
+        text = subprocess.run(argv, check=False, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              universal_newlines=True).stdout
+        out[tool] = [line.split(' [')[0] if line.startswith(':') else line
+                     for line in text.splitlines() if line and not line.startswith('#')]
+    return out
 
 
 def main():

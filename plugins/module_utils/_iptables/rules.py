@@ -348,4 +348,9 @@ def error_text(stderr):
     """iptables' own message, without the usage hint."""
     lines = [l.strip() for l in (stderr or '').splitlines()
              if l.strip() and not l.startswith('Try `') and not l.startswith('Error occurred at line')]
-    return ' '.join(lines) or 'failed without a message'
+    text = ' '.join(lines) or 'failed without a message'
+    if re.match(r'^\S*iptables-restore: line \d+ failed$', text):
+        # iptables-legacy when the kernel refuses the table at commit
+        text += ' (the kernel refused it: for example a target not allowed in this chain or table, or a missing ' \
+                'kernel module)'
+    return text
