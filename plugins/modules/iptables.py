@@ -219,7 +219,8 @@ RETURN = r'''
 rules:
   description:
     - The rules this task owns, per IP version, as iptables prints them (after C(-A CHAIN)); the whole chain
-      for a user chain or O(purge=all). Read back after a change; in check mode, as they would be.
+      for a user chain or O(purge=all). As the plan computed them from iptables' own texts, so a real run and
+      check mode return the same (the integration test compares them with C(iptables-save)).
   returned: always
   type: dict
   sample:

@@ -194,8 +194,10 @@ def render(fields, mark, option, obj):
                               % (opt('destination_ports'), obj), opt('destination_ports'), obj)
     if sport not in (None, '') or dport not in (None, '') or dports:
         if proto not in PORT_PROTOCOLS:
-            which = 'source_port' if sport not in (None, '') else ('destination_port' if dport not in (None, '')
-                                                                    else 'destination_ports')
+            if sport not in (None, ''):
+                which = 'source_port'
+            else:
+                which = 'destination_port' if dport not in (None, '') else 'destination_ports'
             raise ValidationError("option %s of %s: ports need protocol one of %s (protocol is %s)"
                                   % (opt(which), obj, ', '.join(PORT_PROTOCOLS), fields.get('protocol')),
                                   opt(which), obj)

@@ -261,16 +261,12 @@ class IptablesKind(Kind):
         out = {'table': table, 'chain': chain, 'backend': observed['backend'], 'owner': desired['owner'], 'rules': {}}
         for family in desired['families']:
             fam = rules.FAMILY_NAME[family]
-            if plan.changed and not ctx.check_mode:
-                parsed = self._read(family, observed['backend'], table) or {'rules': []}
-                current = [s for c, s in parsed['rules'] if c == chain]
-            else:
-                current = None
-            if current is None:
-                seen = observed['families'][family]
-                current = [s for c, s in seen['table']['rules'] if c == chain]
-                if plan.changed:
-                    current = self._predicted(desired, seen, current)
+            # The plan knows the result exactly (every text is iptables' own), so it is not read back:
+            # a real run and check mode return the same.
+            seen = observed['families'][family]
+            current = [s for c, s in seen['table']['rules'] if c == chain]
+            if plan.changed:
+                current = self._predicted(desired, seen, current)
             if desired['builtin'] and not desired['whole']:
                 current = [s for s in current if rules.owned(s, desired['mark'])]
             out['rules'][fam] = current

@@ -164,3 +164,7 @@ def test_error_text_drops_the_usage_hint():
     text = rules.error_text("iptables-restore v1.8.9 (legacy): Couldn't load target `NOPE'\n\nError occurred at line: 2\n"
                             "Try `iptables-restore -h' or 'iptables-restore --help' for more information.\n")
     assert text == "iptables-restore v1.8.9 (legacy): Couldn't load target `NOPE'"
+
+
+def test_error_text_explains_legacy_commit_refusals():
+    assert 'the kernel refused it' in rules.error_text('iptables-restore: line 3 failed\n')
