@@ -1,0 +1,241 @@
+#!/usr/bin/env python
+"""Benchmark of netvirt.linux.iptables: 1000 rules in one chain, inside tools/sandbox (`make bench`).
+
+Four ways, same run, same sandbox, each on a fresh named namespace with the same starting state:
+
+1. this module, one task of an ansible-playbook (whole process, and the task as the controller saw it);
+2. this module's process alone (`python -m ...modules.iptables args.json`, as Ansible runs it on the host):
+   wall and CPU time, create and no-change;
+3. a loop of ansible.builtin.iptables, one item per rule (BENCH_LOOP_N rules, default 100, extrapolated
+   to 1000 and labelled so; BENCH_LOOP_N=1000 measures all of them);
+4. one bare `iptables-restore --noflush` of the same 1000 rules (what the module itself ends up committing).
+
+Prints the numbers and the ratios; bench/README.md keeps them.
+"""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(REPO, '.venv')
+PYTHON = os.path.join(VENV, 'bin', 'python')
+PLAYBOOK = os.path.join(VENV, 'bin', 'ansible-playbook')
+COLLECTIONS = os.path.join(REPO, '.build', 'collections')
+N = 1000
+LOOP_N = int(os.environ.get('BENCH_LOOP_N', '100'))
+MARK = 'netvirt:filter/INPUT'
+ENV = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
+           ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', PYTHONPATH=COLLECTIONS)
+
+
+def timed(argv, stdin=None):
+    """(wall seconds, CPU seconds of the child and its children, completed process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=ENV, cwd=REPO, check=False)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        sys.exit('failed: %s\n%s' % (' '.join(argv[:6]), proc.stdout[-3000:]))
+    return wall, cpu, proc
+
+
+def netns(name):
+    subprocess.run(['ip', 'netns', 'add', name], check=True)
+    subprocess.run(['ip', '-n', name, 'link', 'set', 'lo', 'up'], check=True)
+
+
+def save(name):
+    return subprocess.run(['ip', 'netns', 'exec', name, 'iptables-save', '-t', 'filter'], check=True,
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+
+
+def rules(n):
+    return [{'protocol': 'tcp', 'destination_port': str(10000 + i), 'jump': 'ACCEPT'} for i in range(n)]
+
+
+def playbook(tasks, folder, name):
+    path = os.path.join(folder, name)
+    with open(path, 'w') as handle:
+        json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], handle)
+    return path
+
+
+def run_playbook(path):
+    return timed([PLAYBOOK, '-i', 'localhost,', '-c', 'local', '-e', 'ansible_python_interpreter=%s' % PYTHON, path])
+
+
+def stamp(var):
+    return {'name': 'stamp', 'ansible.builtin.set_fact': {var: "{{ now().timestamp() }}"}}
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix='iptables-bench-')
+    out = {}
+    chain_rules = rules(N)
+
+    # 0. an empty playbook: Ansible's own fixed cost
+    wall, _cpu, _p = run_playbook(playbook([], folder, 'empty.yml'))
+    out['empty_playbook'] = wall
+
+    # 1. the module in one task of a playbook
+    netns('b-task')
+    task = {'name': 'rules', 'netvirt.linux.iptables': {'netns': 'b-task', 'chain': 'INPUT', 'rules': chain_rules}}
+    path = playbook([stamp('t0'), task, stamp('t1'), {'name': 'show', 'ansible.builtin.debug': {
+        'msg': 'TASKTIME={{ t1 | float - t0 | float }}'}}], folder, 'module.yml')
+    wall, _cpu, proc = run_playbook(path)
+    out['playbook_module_wall'] = wall
+    out['playbook_module_task'] = float(proc.stdout.split('TASKTIME=')[1].split('"')[0])
+    lines = [l for l in save('b-task').splitlines() if l.startswith('-A INPUT')]
+    assert len(lines) == N, len(lines)
+
+    # 2. the module process alone: create, then no change
+    netns('b-mod')
+    args = os.path.join(folder, 'args.json')
+    with open(args, 'w') as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': {'netns': 'b-mod', 'chain': 'INPUT', 'rules': chain_rules}}, handle)
+    module = [PYTHON, '-m', 'ansible_collections.netvirt.linux.plugins.modules.iptables', args]
+    out['module_create_wall'], out['module_create_cpu'], proc = timed(module)
+    created = json.loads(proc.stdout)
+    assert created['changed'] and len(created['rules']['ipv4']) == N
+    out['module_create_commands'] = created['commands']
+    out['module_nochange_wall'], out['module_nochange_cpu'], proc = timed(module)
+    again = json.loads(proc.stdout)
+    assert not again['changed']
+    out['module_nochange_commands'] = again['commands']
+    # the same module process doing nothing at all (an empty user chain that exists): Python + imports
+    with open(args, 'w') as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': {'netns': 'b-mod', 'chain': 'EMPTY', 'rules': []}}, handle)
+    timed(module)
+    out['module_floor_wall'], out['module_floor_cpu'], _p = timed(module)
+
+    # 2b. the module's own work in this process: desired -> observe -> plan -> apply -> result, without
+    # the Python start, the imports and AnsibleModule's argument checking and JSON (what the module
+    # adds to the iptables commands themselves)
+    out['work'] = in_process('b-work', chain_rules)
+
+    # 3. a loop of ansible.builtin.iptables
+    netns('b-loop')
+    loop = {'name': 'rules', 'ansible.builtin.iptables': {
+        'chain': 'INPUT', 'protocol': 'tcp', 'destination_port': '{{ item }}', 'jump': 'ACCEPT'},
+        'loop': [str(10000 + i) for i in range(LOOP_N)]}
+    loop_play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [stamp('t0'), loop, stamp('t1'), {
+        'name': 'show', 'ansible.builtin.debug': {'msg': 'TASKTIME={{ t1 | float - t0 | float }}'}}]}]
+    path = os.path.join(folder, 'loop.yml')
+    with open(path, 'w') as handle:
+        json.dump(loop_play, handle)
+    wall, _cpu, proc = timed(['ip', 'netns', 'exec', 'b-loop', PLAYBOOK, '-i', 'localhost,', '-c', 'local',
+                              '-e', 'ansible_python_interpreter=%s' % PYTHON, path])
+    out['loop_n'] = LOOP_N
+    out['loop_wall'] = wall
+    out['loop_task'] = float(proc.stdout.split('TASKTIME=')[1].split('"')[0])
+    lines = [l for l in save('b-loop').splitlines() if l.startswith('-A INPUT')]
+    assert len(lines) == LOOP_N, len(lines)
+
+    # 4. one bare iptables-restore of the same rules (the module's own texts, marker included)
+    netns('b-bare')
+    payload = '*filter\n%s\nCOMMIT\n' % '\n'.join(
+        '-A INPUT -p tcp -m comment --comment "%s" -m tcp --dport %d -j ACCEPT' % (MARK, 10000 + i) for i in range(N))
+    out['bare_wall'], out['bare_cpu'], _p = timed(['nsenter', '--net=/run/netns/b-bare', 'iptables-restore',
+                                                   '--noflush', '--wait'], payload)
+    assert [l for l in save('b-bare').splitlines() if l.startswith('-A INPUT')] == \
+        [l for l in save('b-mod').splitlines() if l.startswith('-A INPUT')], 'bare restore and module differ'
+
+    report(out)
+
+
+def in_process(name, chain_rules):
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+    netns(name)
+    params = dict((k, v.get('default')) for k, v in argument_spec(IptablesKind()).items())
+    params.update({'netns': name, 'chain': 'INPUT', 'rules': [
+        dict((k, r.get(k)) for k in IptablesKind.argument_spec['rules']['options']) for r in chain_rules]})
+    times = {}
+    for label in ('create', 'nochange'):
+        kind = IptablesKind()
+        ctx = Context(False, False)
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.monotonic()
+        desired = kind.desired(params)
+        with Session() as session:
+            ctx.session = session
+            observed = kind.observe(session, desired, ctx)
+            plan = kind.plan(desired, observed, ctx)
+            if plan.actions:
+                kind.apply(session, plan, ctx)
+            result = kind.result(desired, observed, plan, ctx)
+        wall = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        children2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = sum(getattr(b, f) - getattr(a, f) for a, b in ((before, after), (children, children2))
+                  for f in ('ru_utime', 'ru_stime'))
+        times[label] = (wall, cpu, len(result['commands']), plan.changed)
+    assert times['create'][3] and not times['nochange'][3]
+    return times
+
+
+def report(out):
+    per_loop = out['loop_task'] / out['loop_n']
+    loop_1000 = per_loop * N
+    target_saves = [c for c in out['module_nochange_commands'] if c.startswith('target:') and '-save' in c]
+    print('machine: %s, %d CPUs, kernel %s, Python %s, %s' % (
+        platform.processor() or platform.machine(), os.cpu_count(), platform.release(), platform.python_version(),
+        subprocess.run(['iptables', '-V'], stdout=subprocess.PIPE, universal_newlines=True, check=False).stdout.strip()))
+    print('rules: %d in filter/INPUT of a fresh namespace, one per destination port, -j ACCEPT' % N)
+    print('')
+    print('%-66s %8s %8s' % ('measurement', 'wall s', 'CPU s'))
+    rows = [
+        ('empty ansible-playbook (fixed cost)', out['empty_playbook'], None),
+        ('ansible-playbook, this module in one task: whole process', out['playbook_module_wall'], None),
+        ('  the task (controller clock around it)', out['playbook_module_task'], None),
+        ('module process alone, create', out['module_create_wall'], out['module_create_cpu']),
+        ('module process alone, no change', out['module_nochange_wall'], out['module_nochange_cpu']),
+        ('module process alone, nothing to do (Python + imports + 1 save)', out['module_floor_wall'],
+         out['module_floor_cpu']),
+        ("module's own work in-process, create (%d commands)" % out['work']['create'][2], out['work']['create'][0],
+         out['work']['create'][1]),
+        ("module's own work in-process, no change (%d command)" % out['work']['nochange'][2],
+         out['work']['nochange'][0], out['work']['nochange'][1]),
+        ('ansible.builtin.iptables loop, %d items (measured): whole process' % out['loop_n'], out['loop_wall'], None),
+        ('  the loop task (controller clock)', out['loop_task'], None),
+        ('  per rule', per_loop, None),
+        ('  %d rules, %s' % (N, 'measured' if out['loop_n'] == N else 'EXTRAPOLATED linearly from %d' % out['loop_n']),
+         loop_1000, None),
+        ('bare iptables-restore --noflush of the same %d rules' % N, out['bare_wall'], out['bare_cpu']),
+    ]
+    for label, wall, cpu in rows:
+        print('%-66s %8.3f %8s' % (label, wall, '%.3f' % cpu if cpu is not None else '-'))
+    print('')
+    print('module create commands: %s' % '; '.join(out['module_create_commands']))
+    print('no-change commands:     %s' % '; '.join(out['module_nochange_commands']))
+    print('no-change run: %d iptables-save read(s) of the target, %d command(s) in all'
+          % (len(target_saves), len(out['module_nochange_commands'])))
+    print('')
+    print('ratios')
+    print('  loop (%s) / module task:                       %7.1fx  (target >= 100x)'
+          % ('measured' if out['loop_n'] == N else 'extrapolated', loop_1000 / out['playbook_module_task']))
+    print('  module process create / bare iptables-restore (wall): %7.2fx  (target <= 1.5x)'
+          % (out['module_create_wall'] / out['bare_wall']))
+    print('  module process create / bare iptables-restore (CPU):  %7.2fx'
+          % (out['module_create_cpu'] / out['bare_cpu']))
+    print("  module's own work, create / bare iptables-restore (wall): %5.2fx  (CPU %.2fx)"
+          % (out['work']['create'][0] / out['bare_wall'], out['work']['create'][1] / out['bare_cpu']))
+    work = out['module_create_wall'] - out['module_floor_wall']
+    print('  module create minus its fixed floor / bare (wall):    %7.2fx  (%.3f s of work beyond Python + imports + 1 save)'
+          % (work / out['bare_wall'], work))
+
+
+if __name__ == '__main__':
+    main()
