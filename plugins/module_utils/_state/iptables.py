@@ -73,6 +73,9 @@ class IptablesKind(Kind):
         if params.get('policy') and params['state'] == 'absent':
             raise ValidationError("option policy of %s: a policy is set with state=present; state=absent only "
                                   "removes this task's rules" % obj, 'policy', obj)
+        if params.get('policy') == 'DROP' and table == 'nat':
+            raise ValidationError("option policy of %s: the nat table is not for filtering; iptables refuses a DROP "
+                                  "policy there (filter in the filter table)" % obj, 'policy', obj)
         families = rules.FAMILIES[params['ip_version']]
         whole = not builtin or params['purge'] == 'all'
         mark = rules.marker(owner) if builtin else None

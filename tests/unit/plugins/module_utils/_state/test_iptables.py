@@ -105,6 +105,7 @@ def test_absent_user_chain_unreferenced_flushes_and_deletes():
     (params(rules=[{}]), 'rules[0]', 'empty'),
     (params(rules=[{'source': 'fd00::1', 'jump': 'ACCEPT'}]), 'rules[0]', 'ip_version is ipv4'),
     (params(owner='has space'), 'owner', 'not a valid owner'),
+    (params(table='nat', chain='POSTROUTING', policy='DROP'), 'policy', 'not for filtering'),
     (params(chain='POSTROUTING'), 'chain', 'no built-in chain'),
 ])
 def test_desired_refuses(args, option, piece):
