@@ -1,10 +1,16 @@
 # netvirt.linux build and test entry points. See tests/README.md.
 #
-#   make test                     unit, integration (pyroute2 0.9), integration
-#                                 (pyroute2 0.7 as module interpreter), sanity,
-#                                 build; stops at the first failure
-#   make integration T=netns      one target (several: T="netns veth")
+#   make test                     unit, integration-all, sanity, lint, build;
+#                                 stops at the first failure
+#   make integration-all          the integration tests with modules on pyroute2
+#                                 0.9 and on 0.7, in one pytest session
+#   make integration              ... with modules on pyroute2 0.9 only
+#   make integration-pyroute2-0.7 ... with modules on pyroute2 0.7 only
+#   make integration T=netns      one target (several: T="netns veth"), all
+#                                 three integration* entry points take T and K
 #   make integration K='veth'     a pytest -k expression
+#   make integration JOBS=1       no parallel tests (default: pytest-xdist,
+#                                 JOBS=auto, one worker per CPU)
 #   make demo | bench | clean | distclean
 
 SHELL := /bin/bash
@@ -21,24 +27,33 @@ PYTEST      := $(VENV)/bin/python -m pytest --rootdir=$(ROOT)
 # Default: every pytest file in tests/integration (test_targets.py runs the
 # target roles; other files there are tests of their own). T="a b" runs just
 # those target roles (exact names); K='expr' adds a pytest -k expression.
+# Test ids name the module interpreter's pyroute2 and then the target or
+# bad-input entry: test_target[pyroute2-0.7-netns],
+# test_bad_input[pyroute2-0.9-veth-bad-cidr].
 T ?=
 K ?=
-INTEGRATION_ARGS = $(if $(strip $(T)),$(foreach t,$(T),tests/integration/test_targets.py::test_target[$(t)]),tests/integration) $(if $(strip $(K)),-k '$(K)')
+# pytest-xdist workers (-n): every test runs in a sandbox of its own, so tests
+# run side by side; tests/integration/conftest.py puts the longest first.
+# JOBS=1 (or 0) runs them one after the other in this process.
+JOBS ?= auto
+INTEGRATION_ARGS = $(if $(strip $(T)),tests/integration/test_targets.py,tests/integration) $(if $(strip $(K)),-k '$(K)') \
+	$(if $(filter 0 1,$(JOBS)),,-n $(JOBS) --dist load --maxschedchunk 1) --durations=15
 
+# $(1): the module interpreters (NETVIRT_TEST_PYTHONS, separated by spaces).
 # pytest exits 5 when it collects nothing: with no integration test at all,
 # say so and succeed.
 define run_integration
 	@echo "== integration: modules run by $(1)"; \
-	rc=0; NETVIRT_TEST_PYTHON=$(1) $(PYTEST) $(INTEGRATION_ARGS) -v -rs || rc=$$?; \
+	rc=0; NETVIRT_TEST_PYTHONS="$(1)" NETVIRT_TEST_TARGETS="$(strip $(T))" $(PYTEST) $(INTEGRATION_ARGS) -v -rs || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$(strip $(T)$(K))" ]; then echo "no integration targets"; rc=0; fi; \
 	exit $$rc
 endef
 
-.PHONY: all test bootstrap demo unit integration integration-pyroute2-0.7 sanity build bench lint clean distclean
+.PHONY: all test bootstrap demo unit integration integration-pyroute2-0.7 integration-all sanity build bench lint clean distclean
 
 all: test
 
-test: unit integration integration-pyroute2-0.7 sanity lint build
+test: unit integration-all sanity lint build
 
 bootstrap:
 	@$(ROOT)/tools/bootstrap
@@ -58,6 +73,10 @@ integration: bootstrap
 
 integration-pyroute2-0.7: bootstrap
 	$(call run_integration,$(VENV07)/bin/python)
+
+# Both module interpreters in one session: xdist balances the two runs.
+integration-all: bootstrap
+	$(call run_integration,$(VENV)/bin/python $(VENV07)/bin/python)
 
 sanity: bootstrap
 	$(ROOT)/tools/sanity

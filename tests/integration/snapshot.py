@@ -40,7 +40,7 @@ def iptables(ns):
     return out
 
 
-def main():
+def snapshot():
     try:
         names = sorted(os.listdir('/run/netns'))
     except OSError:
@@ -48,7 +48,11 @@ def main():
     state = {'named': names, 'namespaces': {'': namespace(None)}}
     for name in names:
         state['namespaces'][name] = namespace(name)
-    json.dump(state, sys.stdout, indent=1, sort_keys=True)
+    return state
+
+
+def main():
+    json.dump(snapshot(), sys.stdout, indent=1, sort_keys=True)
 
 
 if __name__ == '__main__':

@@ -4,17 +4,25 @@
 """Run every integration target (a role under tests/integration/targets/).
 
 Each directory of tests/integration/targets/ that has tasks/main.yml is one
-pytest test, with the target's name as its id. The test writes a tiny playbook
-(hosts: localhost, gather_facts: false, roles: [TARGET]) into a temporary
-directory and runs it with .venv's ansible-playbook inside tools/sandbox, a
-throwaway network + mount + PID namespace, so a target may create and delete
-namespaces, links, routes and rules freely: nothing reaches the machine's own
-network, and everything it made is gone when it ends.
+pytest test per module interpreter, with id LABEL-TARGET (LABEL is
+pyroute2-X.Y, the interpreter's pyroute2), e.g. test_target[pyroute2-0.9-netns].
+The test writes a tiny playbook (hosts: localhost, gather_facts: false,
+roles: [TARGET]) into a temporary directory and runs it with .venv's
+ansible-playbook inside tools/sandbox, a throwaway network + mount + PID
+namespace, so a target may create and delete namespaces, links, routes and
+rules freely: nothing reaches the machine's own network, and everything it
+made is gone when it ends. Tests are independent of each other, so pytest-xdist
+may run them side by side (-n 2).
 
 Environment:
-  NETVIRT_TEST_PYTHON     module interpreter (ansible_python_interpreter);
-                          default .venv/bin/python. The second run uses
-                          .venv-pyroute2-0.7/bin/python.
+  NETVIRT_TEST_PYTHONS    module interpreters (ansible_python_interpreter),
+                          separated by spaces: one test per target for each
+                          (`make integration-all` passes both venvs);
+  NETVIRT_TEST_PYTHON     else this one module interpreter; default
+                          .venv/bin/python. `make integration-pyroute2-0.7`
+                          uses .venv-pyroute2-0.7/bin/python.
+  NETVIRT_TEST_TARGETS    exact target names separated by spaces (make T=...);
+                          default every target.
   NETVIRT_TEST_TIMEOUT    seconds per target (default 600).
   NETVIRT_TEST_VERBOSITY  0-4: that many -v for ansible-playbook (default 0).
 
@@ -39,6 +47,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from harness import module_pythons
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS_DIR = ROOT / "tests" / "integration" / "targets"
@@ -66,49 +76,38 @@ def _aliases(target):
     return words
 
 
-def _interpreter():
-    value = os.environ.get("NETVIRT_TEST_PYTHON") or ".venv/bin/python"
-    path = Path(value)
-    if not path.is_absolute():
-        path = ROOT / path
-    # Deliberately no resolve(): a venv's python is a symlink to the base
-    # interpreter, and resolving it would leave the venv.
-    return str(path)
-
-
-@pytest.fixture(scope="session")
-def interpreter():
-    path = _interpreter()
-    if not os.access(path, os.X_OK):
-        pytest.fail("module interpreter %s does not exist: run tools/bootstrap" % path, pytrace=False)
-    return path
-
-
-@pytest.fixture(scope="session")
-def pyroute2_version(interpreter):
-    """major.minor of pyroute2 as the module interpreter sees it."""
-    proc = subprocess.run(
-        [interpreter, "-c", "import pyroute2; print(pyroute2.__version__)"],
-        capture_output=True, text=True, check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail("cannot import pyroute2 with %s:\n%s" % (interpreter, proc.stderr), pytrace=False)
-    return ".".join(proc.stdout.strip().split(".")[:2])
-
-
 def _tail(text, lines=TAIL_LINES):
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _target_params():
+def _selected_targets():
+    """NETVIRT_TEST_TARGETS (`make integration T="a b"`): exact target names, else every target."""
     targets = _targets()
+    wanted = (os.environ.get("NETVIRT_TEST_TARGETS") or "").split()
+    if not wanted:
+        return targets
+    unknown = [t for t in wanted if t not in targets]
+    if unknown:
+        raise pytest.UsageError("NETVIRT_TEST_TARGETS / T: no integration target %s (targets: %s)"
+                                % (", ".join(unknown), ", ".join(targets)))
+    return [t for t in targets if t in wanted]
+
+
+def _params():
+    """One test per (module interpreter, target), id LABEL-TARGET, e.g. pyroute2-0.9-netns."""
+    targets = _selected_targets()
     if not targets:
-        return [pytest.param(None, id="none", marks=pytest.mark.skip(reason="no integration targets"))]
-    return targets
+        return [pytest.param(None, None, id="none", marks=pytest.mark.skip(reason="no integration targets"))]
+    return [pytest.param(python, target, id="%s-%s" % (python.label, target))
+            for python in module_pythons() for target in targets]
 
 
-@pytest.mark.parametrize("target", _target_params())
-def test_target(target, interpreter, pyroute2_version, tmp_path):
+@pytest.mark.parametrize("python,target", _params())
+def test_target(python, target, tmp_path):
+    if python.error:
+        pytest.fail(python.error, pytrace=False)
+    interpreter = python.path
+    pyroute2_version = python.pyroute2
     aliases = _aliases(target)
     if "disabled" in aliases:
         pytest.skip("aliases: disabled")
@@ -168,9 +167,9 @@ def test_target(target, interpreter, pyroute2_version, tmp_path):
                    encoding="utf-8")
 
     if timed_out:
-        pytest.fail("target %s timed out after %.0f s (full log: %s)\n%s"
-                    % (target, timeout, log, _tail(text)), pytrace=False)
+        pytest.fail("target %s (%s) timed out after %.0f s (full log: %s)\n%s"
+                    % (target, python.label, timeout, log, _tail(text)), pytrace=False)
     if proc.returncode != 0:
-        pytest.fail("target %s failed: ansible-playbook exited %d after %.1f s (full log: %s)\n"
+        pytest.fail("target %s (%s) failed: ansible-playbook exited %d after %.1f s (full log: %s)\n"
                     "---- last %d lines of output ----\n%s"
-                    % (target, proc.returncode, elapsed, log, TAIL_LINES, _tail(text)), pytrace=False)
+                    % (target, python.label, proc.returncode, elapsed, log, TAIL_LINES, _tail(text)), pytrace=False)
