@@ -44,7 +44,7 @@ INTEGRATION_ARGS = $(if $(strip $(T)),tests/integration/test_targets.py,tests/in
 # say so and succeed.
 define run_integration
 	@echo "== integration: modules run by $(1)"; \
-	rc=0; NETVIRT_TEST_PYTHONS="$(1)" NETVIRT_TEST_TARGETS="$(strip $(T))" $(PYTEST) $(INTEGRATION_ARGS) -v -rs || rc=$$?; \
+	rc=0; NETVIRT_TEST_PYTHONS="$(1)" NETVIRT_TEST_TARGETS="$(strip $(T))" $(PYTEST) $(INTEGRATION_ARGS) -v -rfEs || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$(strip $(T)$(K))" ]; then echo "no integration targets"; rc=0; fi; \
 	exit $$rc
 endef
