@@ -23,7 +23,8 @@ Environment:
                           uses .venv-pyroute2-0.7/bin/python.
   NETVIRT_TEST_TARGETS    exact target names separated by spaces (make T=...);
                           default every target.
-  NETVIRT_TEST_TIMEOUT    seconds per target (default 600).
+  NETVIRT_TEST_TIMEOUT    seconds per target (default 1200: check_mode_truth
+                          alone takes 250-450 s, and on a loaded machine twice that).
   NETVIRT_TEST_VERBOSITY  0-4: that many -v for ansible-playbook (default 0).
 
 A target's optional `aliases` file (one word a line, # comments) may hold:
@@ -142,7 +143,7 @@ def test_target(python, target, tmp_path):
     if verbosity > 0:
         cmd.append("-" + "v" * min(verbosity, 4))
     cmd.append(str(playbook))
-    timeout = float(os.environ.get("NETVIRT_TEST_TIMEOUT") or 600)
+    timeout = float(os.environ.get("NETVIRT_TEST_TIMEOUT") or 1200)
 
     started = time.monotonic()
     # A session of its own, so a timeout can kill the sandbox; killing
