@@ -23,8 +23,8 @@ Environment:
                           uses .venv-pyroute2-0.7/bin/python.
   NETVIRT_TEST_TARGETS    exact target names separated by spaces (make T=...);
                           default every target.
-  NETVIRT_TEST_TIMEOUT    seconds per target (default 1200: check_mode_truth
-                          alone takes 250-450 s, and on a loaded machine twice that).
+  NETVIRT_TEST_TIMEOUT    seconds per target (default 1200: check_mode_truth took
+                          250-450 s in earlier runs, over 600 on a loaded machine).
   NETVIRT_TEST_VERBOSITY  0-4: that many -v for ansible-playbook (default 0).
 
 A target's optional `aliases` file (one word a line, # comments) may hold:
