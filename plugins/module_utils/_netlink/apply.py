@@ -93,11 +93,11 @@ def _drop_index(session, ref, name):
 # -- namespaces -----------------------------------------------------------------------------
 def _netns_create(session, action):
     if action.params.get('nofork'):
-        session.create_here(action.params['name'])
+        session.create_here(action.params['name'], action.params.get('sysctls', ()))
     else:
         session.create_named(action.params['name'])
-    for path, value in action.params.get('sysctls', ()):
-        session.write_sysctl(action.params['name'], path, value)
+        for path, value in action.params.get('sysctls', ()):
+            session.write_sysctl(action.params['name'], path, value)
     if action.params.get('loopback_up', False):
         sock = session.socket(action.params['name'])
         sock.link('set', index=_index(session, action.params['name'], 'lo', action), state='up')
@@ -137,8 +137,9 @@ def _link_create(session, action):
         kwargs['master'] = _index(session, ref, params['master'], action)
     session.socket(ref).link('add', **kwargs)
     if params.get('alias'):
-        # The kernel ignores IFLA_IFALIAS in a creating RTM_NEWLINK: a second message.
-        session.socket(ref).link('set', index=_index(session, ref, params['name'], action), ifalias=params['alias'])
+        # The kernel ignores IFLA_IFALIAS in a creating RTM_NEWLINK: a second message, which
+        # names the link (index 0 + IFLA_IFNAME: the kernel looks it up) instead of a lookup first.
+        session.socket(ref).link('set', index=0, ifname=params['name'], ifalias=params['alias'])
 
 
 def _link_delete(session, action):

@@ -21,6 +21,7 @@ import os
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawdump
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
 
@@ -91,9 +92,13 @@ class Session(object):
         # Opt-in (topology): remember ifindexes by (namespace, name) instead of one lookup per action.
         self.cache_indexes = False
         self._indexes = {}
+        self._raw = {}
 
     # -- lifetime ---------------------------------------------------------------------------
     def close(self):
+        for sock in self._raw.values():
+            sock.close()
+        self._raw = {}
         for sock in self._sockets.values():
             try:
                 sock.close()
@@ -121,6 +126,9 @@ class Session(object):
     def forget(self, ref):
         """Drop cached handles of a namespace that was removed or re-created."""
         self._indexes = {}  # a removed namespace takes veth peers elsewhere with it
+        raw = self._raw.pop(ref, None)
+        if raw is not None:
+            raw.close()
         sock = self._sockets.pop(ref, None)
         if sock is not None:
             sock.close()
@@ -206,6 +214,14 @@ class Session(object):
         finally:
             _setns(self._home)
 
+    def raw_socket(self, ref):
+        """A plain netlink socket in the namespace, for read-only dumps (see rawdump)."""
+        if ref not in self._raw:
+            self.fd(ref)
+            with self.entered(ref):
+                self._raw[ref] = rawdump.open_socket()
+        return self._raw[ref]
+
     def close_socket(self, ref):
         """Close the socket of a namespace that the run no longer needs (it is reopened on demand)."""
         sock = self._sockets.pop(ref, None)
@@ -229,10 +245,11 @@ class Session(object):
     def drop_index(self, ref, name):
         self._indexes.get(ref, {}).pop(name, None)
 
-    def create_here(self, name):
+    def create_here(self, name, sysctls=()):
         """Create a namespace bound under /var/run/netns/NAME without a fork, as `ip netns add`
         does (unshare(2) on the calling thread, bind mount, back home), and open its socket while
-        inside. pyroute2's netns.create forks a child per namespace (about 3 ms)."""
+        inside (and write ``sysctls``, [(path, value)], there). pyroute2's netns.create forks a
+        child per namespace (about 3 ms)."""
         _libc_load()
         path = ref_path(name)
         _share_dir(os.path.dirname(path))
@@ -248,6 +265,10 @@ class Session(object):
                 self.forget(name)
                 self._fds[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
                 self._sockets[name] = loader.IPRoute()
+                self._indexes[name] = {'lo': 1}   # a new namespace's loopback is always ifindex 1
+                for path, value in sysctls:
+                    with open(path, 'w') as handle:
+                        handle.write(value)
             finally:
                 _setns(self._home)
         except Exception:
@@ -318,17 +339,27 @@ class Session(object):
         return self._nsid_maps[observer]
 
     # -- observation ------------------------------------------------------------------------
-    def links(self, ref, peers=True, keep_ids=False):
+    def links(self, ref, peers=True, keep_ids=False, raw=False):
         """{name: link} of a namespace, with master names, addresses and veth peers. With
-        ``keep_ids`` each link keeps 'link_index' and 'link_netnsid' (for ``peer``)."""
-        sock = self.socket(ref)
+        ``keep_ids`` each link keeps 'link_index' and 'link_netnsid' (for ``peer``). With ``raw``
+        the dumps are read over a plain netlink socket (rawdump: no pyroute2 socket is opened for
+        a namespace that only needs reading; bridges are re-read through pyroute2 for their options)."""
         by_index = {}
-        for msg in sock.get_links():
-            link = parse.parse_link(msg)
-            link['addresses'] = []
-            by_index[link['index']] = link
-        for msg in sock.get_addr():
-            index, cidr, _family = parse.parse_addr(msg)
+        if raw:
+            found, addrs = rawdump.links(self.raw_socket(ref))
+            for link in found:
+                if link['kind'] == 'bridge':
+                    link = parse.parse_link(self.socket(ref).link('get', index=link['index'])[0])
+                link['addresses'] = []
+                by_index[link['index']] = link
+        else:
+            sock = self.socket(ref)
+            for msg in sock.get_links():
+                link = parse.parse_link(msg)
+                link['addresses'] = []
+                by_index[link['index']] = link
+            addrs = [parse.parse_addr(msg) for msg in sock.get_addr()]
+        for index, cidr, _family in addrs:
             if index in by_index:
                 by_index[index]['addresses'].append(cidr)
         for link in by_index.values():

@@ -39,9 +39,8 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import V
 RECORD_DIR = '/run/netvirt/topology'
 ALIAS_PREFIX = 'netvirt-topology:'
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
-# While a new namespace is built, IPv6 stays off in it (no link-local address, so no DAD and
-# MLD packets flooded through the bridge to every port while the next namespaces are built);
-# it is turned back on at the end, once, unless the task says otherwise.
+# ipv6_quiet: IPv6 off in the namespaces the task creates, written while inside the new namespace
+# (no link-local address, so no DAD and MLD packets that a bridge floods to every port).
 IPV6_QUIET = (('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1'),
               ('/proc/sys/net/ipv6/conf/all/disable_ipv6', '1'))
 
@@ -183,7 +182,7 @@ class TopologyKind(Kind):
         name={'type': 'str', 'required': True},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         purge={'type': 'bool', 'default': False},
-        ipv6_quiet={'type': 'bool', 'default': True},
+        ipv6_quiet={'type': 'bool', 'default': False},
         namespaces={'type': 'list', 'elements': 'dict', 'default': [], 'options': NAMESPACE_OPTIONS},
         bridges={'type': 'list', 'elements': 'dict', 'default': [], 'options': BRIDGE_OPTIONS},
         links={'type': 'list', 'elements': 'dict', 'default': [], 'options': LINK_OPTIONS},
@@ -311,7 +310,7 @@ class TopologyKind(Kind):
         links = {}
         for ref in refs:
             if session.exists(ref):
-                links[ref] = session.links(ref, peers=False, keep_ids=True)
+                links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
         for name, info in namespaces.items():
             if info['exists'] and name in links:
                 lo = links[name].get('lo')
@@ -394,6 +393,7 @@ class TopologyKind(Kind):
                     action.params['created'] = True
                     if desired['ipv6_quiet']:
                         action.params['sysctls'] = [list(p) for p in IPV6_QUIET]
+                        action.text += ' with IPv6 off'
             if not seen['exists']:
                 links.setdefault(name, {})
             joined.extend(sub)
@@ -428,8 +428,6 @@ class TopologyKind(Kind):
         for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
             joined.extend(SysctlKind().plan(item, {'netns': ref(item['netns']), 'value': value}, ctx))
-        if desired['ipv6_quiet']:
-            self._plan_ipv6_back(joined, desired)
         joined.actions.sort(key=phase)
         return joined
 
@@ -450,18 +448,6 @@ class TopologyKind(Kind):
                 create.params['master'] = action.params['master']
                 create.text += ', attached to bridge %s' % action.params['master']
                 sub.actions.remove(action)
-
-    @staticmethod
-    def _plan_ipv6_back(joined, desired):
-        """IPv6 was off in each namespace while it was built: on again, once, at the end (a
-        sysctl the task sets itself wins)."""
-        created = [a.params['name'] for a in joined.actions if a.op == 'netns_create' and a.params.get('sysctls')]
-        told = set((s['netns'], s['path']) for s in desired['sysctls'])
-        for name in created:
-            for path, _value in IPV6_QUIET:
-                if (name, path) not in told:
-                    joined.add('sysctl_set', name, 'namespace %s' % name, {'path': path, 'value': '0'},
-                               option='ipv6_quiet', text='turn IPv6 back on (%s)' % path.split('/')[-2])
 
     @staticmethod
     def _plan_removals(plan, desired, observed, keep):
