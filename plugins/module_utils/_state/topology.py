@@ -162,8 +162,13 @@ def write_record(name, record):
 
 def _sub(kind, params, prefix):
     """Run a kind's desired() on one list item; its messages name the option as links[3].peer.name."""
+    return _named(prefix, kind.desired, params)
+
+
+def _named(prefix, func, *args):
+    """Call func; a ValidationError names the option as the task spells it (links[3].peer.name)."""
     try:
-        return kind.desired(params)
+        return func(*args)
     except ValidationError as exc:
         msg = exc.msg
         if msg.startswith('option '):
@@ -196,7 +201,7 @@ class TopologyKind(Kind):
     def desired(self, params):
         name = '%s' % (params['name'],)
         if not _NAME_RE.match(name):
-            raise ValidationError("option name of topology '%s': 1 to 64 letters, digits, '_', '.' or '-'" % name,
+            raise ValidationError("option name of topology %s: 1 to 64 letters, digits, '_', '.' or '-'" % name,
                                   'name', 'topology %s' % name)
         out = {'name': name, 'state': params['state'], 'purge': params['purge'],
                'ipv6_quiet': params['ipv6_quiet'],
@@ -383,10 +388,11 @@ class TopologyKind(Kind):
 
         if desired['purge']:
             self._plan_removals(joined, desired, observed, keep=desired)
-        for ns in desired['namespaces']:
+        for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
             seen = observed['namespaces'][name]
-            sub = NetnsKind().plan(ns, {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
+            sub = _named('namespaces[%d]' % i, NetnsKind().plan, ns,
+                         {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
             for action in sub.actions:
                 if action.op == 'netns_create':
                     action.params['nofork'] = True
@@ -396,40 +402,51 @@ class TopologyKind(Kind):
                         action.text += ' with IPv6 off'
             if not seen['exists']:
                 links.setdefault(name, {})
-            joined.extend(sub)
+            self._join(joined, sub, 'namespaces[%d]' % i)
         for i, bridge in enumerate(desired['bridges']):
             netns = need(bridge['netns'], 'bridges[%d].netns' % i, bridge['obj'])
             here = links[netns]
-            sub = BridgeKind().plan(bridge, {'netns': netns, 'links': here}, ctx)
+            sub = _named('bridges[%d]' % i, BridgeKind().plan, bridge, {'netns': netns, 'links': here}, ctx)
             for action in sub.actions:
                 if action.op == 'link_create':
                     action.params['alias'] = marker
             if bridge['name'] not in here:
                 here[bridge['name']] = {'name': bridge['name'], 'kind': 'bridge', 'addresses': []}
-            joined.extend(sub)
+            self._join(joined, sub, 'bridges[%d]' % i)
         for i, link in enumerate(desired['links']):
             obj = 'veth %s' % link['name']
             netns = need(link['netns'], 'links[%d].netns' % i, obj)
             pns = need(link['peer']['netns'], 'links[%d].peer.netns' % i, obj)
             here, there = links[netns], links[pns]
             peer = dict(link['peer'], netns=pns)
-            sub = VethKind().plan(dict(link, peer=peer), {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
+            sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
+                         {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
             self._fold_create(sub, link['name'], marker)
             if link['name'] not in here:
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
-            joined.extend(sub)
+            self._join(joined, sub, 'links[%d]' % i)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
-            sub = RouteKind().plan(route, {'netns': netns, 'links': links.get(netns, {}),
+            sub = _named('routes[%d]' % i, RouteKind().plan, route, {'netns': netns, 'links': links.get(netns, {}),
                                            'routes': observed['routes'].get(netns, [])}, ctx)
-            joined.extend(sub)
+            self._join(joined, sub, 'routes[%d]' % i)
         for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
-            joined.extend(SysctlKind().plan(item, {'netns': ref(item['netns']), 'value': value}, ctx))
+            sub = _named('sysctls[%d]' % i, SysctlKind().plan, item, {'netns': ref(item['netns']), 'value': value}, ctx)
+            self._join(joined, sub, 'sysctls[%d]' % i)
         joined.actions.sort(key=phase)
         return joined
+
+    @staticmethod
+    def _join(joined, sub, where):
+        """Add one object's plan; its actions name their option as the task spells it
+        (routes[0].gateway), so that a kernel error points at the list item."""
+        for action in sub.actions:
+            if action.option:
+                action.option = '%s.%s' % (where, action.option)
+        joined.extend(sub)
 
     @staticmethod
     def _fold_create(sub, name, marker):
