@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: netvirt.linux contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -14,8 +13,6 @@ result is checked after every build and everything is removed between runs.
 
 from __future__ import absolute_import, division, print_function
 
-import ctypes
-import ctypes.util
 import json
 import os
 import platform
@@ -78,11 +75,11 @@ def child_rss(argv, env=None):
 
 # -- cleanup and check ----------------------------------------------------------------------
 def cleanup():
-    subprocess.run(['ip', '-all', 'netns', 'delete'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(['ip', 'link', 'del', 'br0'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(['ip', '-all', 'netns', 'delete'], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(['ip', 'link', 'del', 'br0'], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     shutil.rmtree('/run/netvirt/topology', ignore_errors=True)
     # namespaces are destroyed by the kernel in the background: let it finish
-    for _ in range(100):
+    for _round in range(100):
         links = run(['ip', '-o', 'link']).stdout.count('\n')
         if links <= 1:
             break
@@ -249,8 +246,8 @@ def topology_playbook(n, state='present'):
 
 
 def loop_playbook(n):
-    tasks = [{'name': 'Bridge', 'netvirt.linux.bridge': {'name': 'br0', 'stp': False, 'forward_delay': 0,
-                                                          'addresses': [BRIDGE_ADDR]}},
+    bridge = {'name': 'br0', 'stp': False, 'forward_delay': 0, 'addresses': [BRIDGE_ADDR]}
+    tasks = [{'name': 'Bridge', 'netvirt.linux.bridge': bridge},
              {'name': 'Namespaces', 'netvirt.linux.netns': {'name': '{{ item }}'},
               'loop': ['ns%d' % i for i in range(n)]},
              {'name': 'Links', 'netvirt.linux.veth': {
@@ -286,7 +283,7 @@ def measure():
         sys.stdout.write('N=%d\n' % n)
         for label, build in (('ip', ip_script), ('batch', ip_batch), ('raw', raw_pyroute2)):
             times = []
-            for _ in range(REPEAT):
+            for _round in range(REPEAT):
                 cleanup()
                 wall, _out, _u = timed(build(n))
                 check(n)
@@ -295,7 +292,7 @@ def measure():
             sys.stdout.write('  %-8s %s\n' % (label, ' '.join('%.2f' % t for t in times)))
         if n == min(NS):
             times = []
-            for _ in range(REPEAT):
+            for _round in range(REPEAT):
                 cleanup()
                 wall, _out, _u = timed(loop_playbook(LOOP_N), env=env())
                 check(LOOP_N)
@@ -303,7 +300,7 @@ def measure():
             results['loop'] = (LOOP_N, statistics.median(times))
             sys.stdout.write('  loop(N=%d) %s\n' % (LOOP_N, ' '.join('%.2f' % t for t in times)))
         cols = {'build_mod': [], 'build_all': [], 'again_mod': [], 'again_all': [], 'down_mod': [], 'down_all': []}
-        for _ in range(REPEAT):
+        for _round in range(REPEAT):
             cleanup()
             wall, out, _u = timed(topology_playbook(n), env=env())
             check(n)

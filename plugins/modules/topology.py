@@ -11,8 +11,8 @@ module: topology
 short_description: Build a whole topology of namespaces, bridges, veth links, routes and sysctls in one task
 version_added: 0.1.0
 description:
-  - One desired state for a lab of any size, applied in one task near the kernel's speed: hundreds of
-    namespaces in seconds, where a loop of per-object tasks takes minutes.
+  - One desired state for a lab of any size, applied in one task near the kernel's speed (hundreds of
+    namespaces in seconds, where a loop of per-object tasks takes minutes).
   - Objects are top-level lists, each item with the options of the matching per-object module
     (M(netvirt.linux.netns), M(netvirt.linux.bridge), M(netvirt.linux.veth), M(netvirt.linux.route),
     M(netvirt.linux.sysctl)) and its own C(netns). Each item is validated and planned by that module's own
@@ -55,7 +55,7 @@ options:
   ipv6_quiet:
     description:
       - Turn IPv6 off (C(net.ipv6.conf.all|default.disable_ipv6=1)) in each namespace this task creates, as
-        soon as it exists: its interfaces get no IPv6 link-local address, so they send no DAD and MLD
+        soon as it exists. Its interfaces get no IPv6 link-local address, so they send no DAD and MLD
         multicast, which a bridge floods to every port. For IPv4-only labs; it makes a large build faster.
       - Only namespaces created by this run are affected; IPv6 is not turned back on later.
     type: bool

@@ -194,6 +194,7 @@ class TopologyKind(Kind):
         routes={'type': 'list', 'elements': 'dict', 'default': [], 'options': ROUTE_OPTIONS},
         sysctls={'type': 'list', 'elements': 'dict', 'default': [], 'options': SYSCTL_OPTIONS},
     )
+
     def __init__(self):
         self.started = time.time()
 
@@ -340,8 +341,8 @@ class TopologyKind(Kind):
             sysctls.append(value)
         # veth peers: the pair seen from both ends (each the other's IFLA_LINK), else the session asks
         for link in desired['links']:
-            ref, pref = ref_of.get(link['netns'], link['netns']), ref_of.get(link['peer']['netns'],
-                                                                               link['peer']['netns'])
+            ref = ref_of.get(link['netns'], link['netns'])
+            pref = ref_of.get(link['peer']['netns'], link['peer']['netns'])
             have = links.get(ref, {}).get(link['name'])
             if have is None or have['kind'] != 'veth' or 'peer' in have:
                 continue
@@ -429,8 +430,8 @@ class TopologyKind(Kind):
             self._join(joined, sub, 'links[%d]' % i)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
-            sub = _named('routes[%d]' % i, RouteKind().plan, route, {'netns': netns, 'links': links.get(netns, {}),
-                                           'routes': observed['routes'].get(netns, [])}, ctx)
+            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
+            sub = _named('routes[%d]' % i, RouteKind().plan, route, seen, ctx)
             self._join(joined, sub, 'routes[%d]' % i)
         for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])

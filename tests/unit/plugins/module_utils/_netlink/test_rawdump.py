@@ -59,8 +59,8 @@ def decoded(chunks, decode):
 
 
 def test_links_decode_as_parse_link_does():
-    chunk = link_msg(1, 'lo', flags=0x9) + link_msg(5, 'v1', kind='veth', master=2, alias='netvirt-topology:lab',
-                                                     link=2, netnsid=0) + DONE
+    v1 = link_msg(5, 'v1', kind='veth', master=2, alias='netvirt-topology:lab', link=2, netnsid=0)
+    chunk = link_msg(1, 'lo', flags=0x9) + v1 + DONE
     lo, v1 = decoded([chunk], rawdump.decode_link)
     assert lo == {'name': 'lo', 'index': 1, 'kind': 'loopback', 'mtu': 1500, 'mac': '02:00:00:00:00:0a', 'up': True,
                   'operstate': 'up', 'master_index': None, 'alias': None, 'link_index': None, 'link_netnsid': None}

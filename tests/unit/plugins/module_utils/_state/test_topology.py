@@ -49,6 +49,12 @@ def link(name, index, kind='veth', **kw):
     return out
 
 
+def lab_with(**kw):
+    out = copy.deepcopy(LAB)
+    out.update(kw)
+    return out
+
+
 def observed(links=None, namespaces=None, owned=None, record=None, routes=None, sysctls=None, doomed=None):
     return {'record': record or {'namespaces': {}, 'refs': [], 'routes': []}, 'owned': owned or {},
             'namespaces': namespaces or {}, 'ref_of': {}, 'links': links if links is not None else {None: {}},
@@ -119,8 +125,8 @@ def built():
                                 'ageing_time': 300.0, 'vlan_filtering': False}),
             'v1': link('v1', 3, master='br0', alias=MARK, link_index=2, link_netnsid=0,
                        peer={'name': 'eth0', 'netns': 'ns1', 'index': 2})}
-    ns1 = {'lo': link('lo', 1, 'loopback'), 'eth0': link('eth0', 2, addresses=['10.0.0.2/24'], link_index=3,
-                                                          link_netnsid=0)}
+    eth0 = link('eth0', 2, addresses=['10.0.0.2/24'], link_index=3, link_netnsid=0)
+    ns1 = {'lo': link('lo', 1, 'loopback'), 'eth0': eth0}
     routes = {'ns1': [{'family': 'ipv4', 'dst': 'default', 'gateway': '10.0.0.1', 'dev': 'eth0', 'metric': 0,
                        'table': 254}]}
     return observed(links={None: root, 'ns1': ns1}, namespaces={'ns1': {'exists': True, 'loopback_up': True}},
@@ -150,7 +156,7 @@ def test_purge_removes_only_dropped_objects_of_this_topology():
     obs['links'][None]['fv0'] = link('fv0', 9, link_index=2, link_netnsid=1)
     obs['links'][None]['w1'] = link('w1', 10, alias='netvirt-topology:other', link_index=2, link_netnsid=2)
     obs['links'][None]['v9'] = link('v9', 11, alias=MARK, link_index=12)
-    lab = dict(LAB, purge=True, namespaces=[], links=[], routes=[], sysctls=[])
+    lab = lab_with(purge=True, namespaces=[], links=[], routes=[], sysctls=[])
     # ns1 goes, v1 with it (its peer is inside ns1: doomed via nsid 0), v9 deleted; br0 is kept
     obs['doomed_nsids'] = {None: set([0])}
     plan = plan_of(params(**lab), obs)
@@ -172,7 +178,7 @@ def test_purge_deletes_a_recorded_route_no_longer_listed():
 
 
 def test_without_purge_nothing_is_removed():
-    lab = dict(LAB, namespaces=[], links=[], routes=[], sysctls=[])
+    lab = lab_with(namespaces=[], links=[], routes=[], sysctls=[])
     assert plan_of(params(**lab), built()).actions == []
 
 
