@@ -390,6 +390,7 @@ def table(results, f):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     f = facts()
     try:
         results = measure()

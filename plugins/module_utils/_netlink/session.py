@@ -93,6 +93,9 @@ class Session(object):
         self.cache_indexes = False
         self._indexes = {}
         self._raw = {}
+        # Opt-in: at most this many pyroute2 sockets stay open (the oldest is closed and reopened
+        # on demand), so that hundreds of namespaces do not exhaust file descriptors.
+        self.max_sockets = None
 
     # -- lifetime ---------------------------------------------------------------------------
     def close(self):
@@ -126,6 +129,10 @@ class Session(object):
     def forget(self, ref):
         """Drop cached handles of a namespace that was removed or re-created."""
         self._indexes = {}  # a removed namespace takes veth peers elsewhere with it
+        self._drop_handles(ref)
+
+    def _drop_handles(self, ref):
+        self._indexes.pop(ref, None)
         raw = self._raw.pop(ref, None)
         if raw is not None:
             raw.close()
@@ -262,8 +269,9 @@ class Session(object):
                 if _libc.mount(b'/proc/thread-self/ns/net', path.encode('utf-8'), b'none', MS_BIND, None) != 0:
                     err = ctypes.get_errno()
                     raise OSError(err, os.strerror(err))
-                self.forget(name)
+                self._drop_handles(name)
                 self._fds[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                self._limit_sockets()
                 self._sockets[name] = loader.IPRoute()
                 self._indexes[name] = {'lo': 1}   # a new namespace's loopback is always ifindex 1
                 for path, value in sysctls:
@@ -281,9 +289,24 @@ class Session(object):
         """The one IPRoute socket of this run for that namespace."""
         if ref not in self._sockets:
             self.fd(ref)
+            self._limit_sockets()
             with self.entered(ref):
                 self._sockets[ref] = loader.IPRoute()
         return self._sockets[ref]
+
+    def _limit_sockets(self):
+        if self.max_sockets is None:
+            return
+        while len(self._sockets) >= self.max_sockets:
+            oldest = next((r for r in self._sockets if r is not None), None)
+            if oldest is None:
+                return
+            self.close_socket(oldest)
+
+    def close_raw(self, ref):
+        sock = self._raw.pop(ref, None)
+        if sock is not None:
+            sock.close()
 
     def is_netns_file(self, path, option='name', obj=None):
         """Whether ``path`` is a bound network namespace. A missing file is False; a file that is

@@ -24,6 +24,7 @@ import errno
 import json
 import os
 import re
+import resource
 import time
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common
@@ -38,6 +39,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import V
 
 RECORD_DIR = '/run/netvirt/topology'
 ALIAS_PREFIX = 'netvirt-topology:'
+MAX_SOCKETS = 64
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 # ipv6_quiet: IPv6 off in the namespaces the task creates, written while inside the new namespace
 # (no link-local address, so no DAD and MLD packets that a bridge floods to every port).
@@ -121,6 +123,30 @@ def phase(action):
     return 8
 
 
+def sort_key(action, groups, order):
+    """Namespaces, bridges, veths and attributes go phase by phase over everything; from the
+    addresses on, the objects of one namespace (a link counts for its inside end's namespace) are
+    finished in turn, in phase order inside (addresses, up, routes, sysctls), so that the
+    namespace's socket is used in one stretch and may then be closed."""
+    step = phase(action)
+    if step < 5:
+        return (step, 0, 0)
+    group = groups.get(id(action), action.netns)
+    return (5, order.setdefault(group, len(order)), step)
+
+
+def _raise_fd_limit():
+    """One namespace costs a few file descriptors while it is worked on: lift the soft limit to
+    the hard one (as far as 65536), as a server would."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def alias(name):
     return ALIAS_PREFIX + name
 
@@ -197,6 +223,7 @@ class TopologyKind(Kind):
 
     def __init__(self):
         self.started = time.time()
+        self._groups = {}
 
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
@@ -259,6 +286,8 @@ class TopologyKind(Kind):
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         session.cache_indexes = True
+        session.max_sockets = MAX_SOCKETS
+        _raise_fd_limit()
         record = read_record(desired['name'])
         home = session.identity(None)
         canon = {}      # identity -> the first reference naming it
@@ -317,6 +346,8 @@ class TopologyKind(Kind):
         for ref in refs:
             if session.exists(ref):
                 links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
+                if ref is not None:
+                    session.close_raw(ref)
         for name, info in namespaces.items():
             if info['exists'] and name in links:
                 lo = links[name].get('lo')
@@ -427,7 +458,7 @@ class TopologyKind(Kind):
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
-            self._join(joined, sub, 'links[%d]' % i)
+            self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
             seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
@@ -437,14 +468,18 @@ class TopologyKind(Kind):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
             sub = _named('sysctls[%d]' % i, SysctlKind().plan, item, {'netns': ref(item['netns']), 'value': value}, ctx)
             self._join(joined, sub, 'sysctls[%d]' % i)
-        joined.actions.sort(key=phase)
+        order = {}
+        groups = self._groups
+        joined.actions.sort(key=lambda action: sort_key(action, groups, order))
         return joined
 
-    @staticmethod
-    def _join(joined, sub, where):
+    def _join(self, joined, sub, where, group=False):
         """Add one object's plan; its actions name their option as the task spells it
-        (routes[0].gateway), so that a kernel error points at the list item."""
+        (routes[0].gateway), so that a kernel error points at the list item. ``group``: the
+        namespace the object's actions are ordered with (see sort_key)."""
         for action in sub.actions:
+            if group is not False:
+                self._groups[id(action)] = group
             if action.option:
                 action.option = '%s.%s' % (where, action.option)
         joined.extend(sub)

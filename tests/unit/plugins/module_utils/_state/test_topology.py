@@ -91,14 +91,16 @@ def test_new_topology_in_dependency_order():
         ('netns_create', None, 'ns1', None),
         ('link_create', None, 'br0', 'bridges[0].name'),
         ('link_create', None, 'v1', 'links[0].name'),
-        ('addr_add', None, 'br0', 'bridges[0].addresses'),
+        # then each namespace in turn (its socket used in one stretch): addresses, up, routes, sysctls;
+        # a link goes with its inside end's namespace
         ('addr_add', 'ns1', 'eth0', 'links[0].peer.addresses'),
         ('link_set', 'ns1', 'lo', 'namespaces[0].loopback'),
-        ('link_set', None, 'br0', 'bridges[0].up'),
         ('link_set', None, 'v1', 'links[0].up'),
         ('link_set', 'ns1', 'eth0', 'links[0].peer.up'),
         ('route_add', 'ns1', None, 'routes[0].gateway'),
         ('sysctl_set', 'ns1', None, 'sysctls[0].value'),
+        ('addr_add', None, 'br0', 'bridges[0].addresses'),
+        ('link_set', None, 'br0', 'bridges[0].up'),
     ]
     create_ns = plan.actions[0]
     assert create_ns.params['nofork'] is True and 'sysctls' not in create_ns.params
