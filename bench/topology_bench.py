@@ -32,7 +32,7 @@ MODULE = os.path.join(ROOT, 'plugins', 'modules', 'topology.py')
 NS = [int(n) for n in os.environ.get('NETVIRT_BENCH_N', '100 500').split()]
 REPEAT = int(os.environ.get('NETVIRT_BENCH_REPEAT', '3'))
 LOOP_N = int(os.environ.get('NETVIRT_BENCH_LOOP_N', '50'))
-WORK = tempfile.mkdtemp(prefix='topology-bench-')
+WORK = None   # a temporary folder, made by main()
 BRIDGE_ADDR = '10.0.0.1/16'
 TOPO = 'bench'
 
@@ -63,11 +63,12 @@ def timed(argv, env=None):
 def child_rss(argv, env=None):
     """Peak RSS (MB) of one child process, via wait4."""
     start = time.time()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    out = proc.stdout.read()
-    proc.stdout.close()
-    proc.stderr.close()
+    with tempfile.TemporaryFile() as sink:   # a pipe would fill up and block the child before wait4
+        proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.DEVNULL, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = status
+        sink.seek(0)
+        out = sink.read()
     if status != 0:
         raise RuntimeError('%s failed: %s' % (argv, out[-2000:]))
     return time.time() - start, usage.ru_maxrss / 1024.0, out
@@ -290,7 +291,7 @@ def measure():
                 times.append(wall)
             res[label] = statistics.median(times)
             sys.stdout.write('  %-8s %s\n' % (label, ' '.join('%.2f' % t for t in times)))
-        if n == min(NS):
+        if n == min(NS) and LOOP_N:
             times = []
             for _round in range(REPEAT):
                 cleanup()
@@ -356,7 +357,7 @@ def table(results, f):
     row('(1) shell script, one `ip` command per step', 'ip')
     row('(2) `ip -batch` (root batch + one `ip -n NS -batch` per namespace)', 'batch')
     row('(3) raw pyroute2 script written for speed (the floor)', 'raw')
-    loop_n, loop_t = results['loop']
+    loop_n, loop_t = results.get('loop', (LOOP_N, float('nan')))
     lines.append('| (4) loop of per-object module tasks (N=%d), whole ansible-playbook | %s |'
                  % (loop_n, ' | '.join(['%.2f s' % loop_t] + ['-'] * (len(NS) - 1))))
     row('(5) topology module, one task: module time', 'build_mod')
@@ -390,6 +391,8 @@ def table(results, f):
 
 
 def main():
+    global WORK
+    WORK = tempfile.mkdtemp(prefix='topology-bench-')
     sys.stdout.reconfigure(line_buffering=True)
     f = facts()
     try:

@@ -254,9 +254,9 @@ class Session(object):
 
     def create_here(self, name, sysctls=()):
         """Create a namespace bound under /var/run/netns/NAME without a fork, as `ip netns add`
-        does (unshare(2) on the calling thread, bind mount, back home), and open its socket while
-        inside (and write ``sysctls``, [(path, value)], there). pyroute2's netns.create forks a
-        child per namespace (about 3 ms)."""
+        does (unshare(2) on the calling thread, bind mount, back home), writing ``sysctls``
+        ([(path, value)]) while inside. pyroute2's netns.create forks a
+        child per namespace (about 3 ms). Its socket is opened later, when first needed."""
         _libc_load()
         path = ref_path(name)
         _share_dir(os.path.dirname(path))
@@ -271,8 +271,6 @@ class Session(object):
                     raise OSError(err, os.strerror(err))
                 self._drop_handles(name)
                 self._fds[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                self._limit_sockets()
-                self._sockets[name] = loader.IPRoute()
                 self._indexes[name] = {'lo': 1}   # a new namespace's loopback is always ifindex 1
                 for path, value in sysctls:
                     with open(path, 'w') as handle:
