@@ -84,8 +84,10 @@ sanity: bootstrap
 build: bootstrap
 	$(ROOT)/tools/build
 
+# B=topology runs only bench/topology_bench.py (bench/<B>*.py).
+B ?=
 bench: bootstrap
-	@shopt -s nullglob; benches=(bench/*.py); \
+	@shopt -s nullglob; benches=(bench/$(B)*.py); \
 	if [ $${#benches[@]} -eq 0 ]; then echo "no benchmarks yet"; exit 0; fi; \
 	for b in "$${benches[@]}"; do \
 	  echo "== $$b"; \

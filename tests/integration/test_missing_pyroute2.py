@@ -24,6 +24,7 @@ MINIMAL_ARGS = {
     'netns': {'name': 'ns0'},
     'route': {'dst': '10.9.0.0/16', 'dev': 'lo'},
     'sysctl': {'name': 'net.ipv4.ip_forward', 'value': '1'},
+    'topology': {'name': 'lab'},
     'veth': {'name': 'v0', 'peer': {'name': 'v1'}},
 }
 

@@ -74,16 +74,30 @@ def _errname(code):
 
 
 def _index(session, ref, name, action):
-    found = session.socket(ref).link_lookup(ifname=name)
+    if hasattr(session, 'index'):
+        found = session.index(ref, name)
+        found = [found] if found else []
+    else:
+        found = session.socket(ref).link_lookup(ifname=name)
     if not found:
         raise ApplyError("%s failed: interface '%s' is not there any more" % (action.describe(), name),
                          action=action, option=action.option, obj=action.obj)
     return found[0]
 
 
+def _drop_index(session, ref, name):
+    if hasattr(session, 'drop_index'):
+        session.drop_index(ref, name)
+
+
 # -- namespaces -----------------------------------------------------------------------------
 def _netns_create(session, action):
-    session.create_named(action.params['name'])
+    if action.params.get('nofork'):
+        session.create_here(action.params['name'], action.params.get('sysctls', ()))
+    else:
+        session.create_named(action.params['name'])
+        for path, value in action.params.get('sysctls', ()):
+            session.write_sysctl(action.params['name'], path, value)
     if action.params.get('loopback_up', False):
         sock = session.socket(action.params['name'])
         sock.link('set', index=_index(session, action.params['name'], 'lo', action), state='up')
@@ -119,7 +133,13 @@ def _link_create(session, action):
             kwargs['peer']['net_ns_fd'] = session.fd(peer['netns'])
     if params['kind'] == 'bridge':
         kwargs.update(bridge_kwargs(params.get('bridge', {})))
+    if params.get('master'):
+        kwargs['master'] = _index(session, ref, params['master'], action)
     session.socket(ref).link('add', **kwargs)
+    if params.get('alias'):
+        # The kernel ignores IFLA_IFALIAS in a creating RTM_NEWLINK: a second message, which
+        # names the link (index 0 + IFLA_IFNAME: the kernel looks it up) instead of a lookup first.
+        session.socket(ref).link('set', index=0, ifname=params['name'], ifalias=params['alias'])
 
 
 def _link_delete(session, action):
@@ -127,6 +147,7 @@ def _link_delete(session, action):
     found = sock.link_lookup(ifname=action.params['name'])
     if found:
         sock.link('del', index=found[0])
+    _drop_index(session, action.netns, action.params['name'])
 
 
 def _link_set(session, action):
@@ -152,6 +173,8 @@ def _link_set(session, action):
     if 'up' in params:
         kwargs['state'] = 'up' if params['up'] else 'down'
     sock.link('set', index=index, **kwargs)
+    if 'new_name' in params:
+        _drop_index(session, ref, name)
 
 
 def _link_move(session, action):
@@ -162,6 +185,7 @@ def _link_move(session, action):
     if params.get('new_name'):
         kwargs['ifname'] = params['new_name']
     sock.link('set', index=index, **kwargs)
+    _drop_index(session, action.netns, params['name'])
     session.forget_nsids()
 
 

@@ -21,6 +21,7 @@ import os
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawdump
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
 
@@ -28,13 +29,40 @@ CLONE_NEWNET = 0x40000000
 NETNS_RUN_DIR = '/var/run/netns'
 AF_BRIDGE = 7
 
+MS_BIND = 4096
+MS_REC = 16384
+MS_SHARED = 1 << 20
+MNT_DETACH = 2
+
 _libc = None
+_shared_dirs = set()
 
 
-def _setns(fd):
+def _libc_load():
     global _libc
     if _libc is None:
         _libc = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
+    return _libc
+
+
+def _share_dir(path):
+    """Make the namespace folder a shared mount point once, as iproute2 does, so that namespaces
+    bound there are seen from other mount namespaces."""
+    if path in _shared_dirs:
+        return
+    if not os.path.isdir(path):
+        os.makedirs(path, 0o755)
+    raw = path.encode('utf-8')
+    if _libc.mount(b'', raw, b'none', MS_SHARED | MS_REC, None) != 0:
+        if _libc.mount(raw, raw, b'none', MS_BIND | MS_REC, None) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err))
+        _libc.mount(b'', raw, b'none', MS_SHARED | MS_REC, None)
+    _shared_dirs.add(path)
+
+
+def _setns(fd):
+    _libc_load()
     if _libc.setns(fd, CLONE_NEWNET) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
@@ -61,9 +89,19 @@ class Session(object):
         self._registered = []   # refs named by the task, in order: canonical names
         self._nsid_maps = {}
         self._names_cache = None
+        # Opt-in (topology): remember ifindexes by (namespace, name) instead of one lookup per action.
+        self.cache_indexes = False
+        self._indexes = {}
+        self._raw = {}
+        # Opt-in: at most this many pyroute2 sockets stay open (the oldest is closed and reopened
+        # on demand), so that hundreds of namespaces do not exhaust file descriptors.
+        self.max_sockets = None
 
     # -- lifetime ---------------------------------------------------------------------------
     def close(self):
+        for sock in self._raw.values():
+            sock.close()
+        self._raw = {}
         for sock in self._sockets.values():
             try:
                 sock.close()
@@ -90,6 +128,14 @@ class Session(object):
     # -- namespaces -------------------------------------------------------------------------
     def forget(self, ref):
         """Drop cached handles of a namespace that was removed or re-created."""
+        self._indexes = {}  # a removed namespace takes veth peers elsewhere with it
+        self._drop_handles(ref)
+
+    def _drop_handles(self, ref):
+        self._indexes.pop(ref, None)
+        raw = self._raw.pop(ref, None)
+        if raw is not None:
+            raw.close()
         sock = self._sockets.pop(ref, None)
         if sock is not None:
             sock.close()
@@ -175,13 +221,90 @@ class Session(object):
         finally:
             _setns(self._home)
 
+    def raw_socket(self, ref):
+        """A plain netlink socket in the namespace, for read-only dumps (see rawdump)."""
+        if ref not in self._raw:
+            self.fd(ref)
+            with self.entered(ref):
+                self._raw[ref] = rawdump.open_socket()
+        return self._raw[ref]
+
+    def close_socket(self, ref):
+        """Close the socket of a namespace that the run no longer needs (it is reopened on demand)."""
+        sock = self._sockets.pop(ref, None)
+        if sock is not None:
+            sock.close()
+
+    def index(self, ref, name):
+        """The ifindex of interface ``name`` in the namespace, or None. With ``cache_indexes`` the
+        answer is remembered (``links`` fills the cache; ``drop_index`` forgets a name)."""
+        if self.cache_indexes:
+            cached = self._indexes.get(ref, {}).get(name)
+            if cached:
+                return cached
+        found = self.socket(ref).link_lookup(ifname=name)
+        if not found:
+            return None
+        if self.cache_indexes:
+            self._indexes.setdefault(ref, {})[name] = found[0]
+        return found[0]
+
+    def drop_index(self, ref, name):
+        self._indexes.get(ref, {}).pop(name, None)
+
+    def create_here(self, name, sysctls=()):
+        """Create a namespace bound under /var/run/netns/NAME without a fork, as `ip netns add`
+        does (unshare(2) on the calling thread, bind mount, back home), writing ``sysctls``
+        ([(path, value)]) while inside. pyroute2's netns.create forks a
+        child per namespace (about 3 ms). Its socket is opened later, when first needed."""
+        _libc_load()
+        path = ref_path(name)
+        _share_dir(os.path.dirname(path))
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+        try:
+            if _libc.unshare(CLONE_NEWNET) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, os.strerror(err))
+            try:
+                if _libc.mount(b'/proc/thread-self/ns/net', path.encode('utf-8'), b'none', MS_BIND, None) != 0:
+                    err = ctypes.get_errno()
+                    raise OSError(err, os.strerror(err))
+                self._drop_handles(name)
+                self._fds[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                self._indexes[name] = {'lo': 1}   # a new namespace's loopback is always ifindex 1
+                for path, value in sysctls:
+                    with open(path, 'w') as handle:
+                        handle.write(value)
+            finally:
+                _setns(self._home)
+        except Exception:
+            _libc.umount2(path.encode('utf-8'), MNT_DETACH)
+            os.unlink(path)
+            raise
+        self._names_cache = None
+
     def socket(self, ref):
         """The one IPRoute socket of this run for that namespace."""
         if ref not in self._sockets:
             self.fd(ref)
+            self._limit_sockets()
             with self.entered(ref):
                 self._sockets[ref] = loader.IPRoute()
         return self._sockets[ref]
+
+    def _limit_sockets(self):
+        if self.max_sockets is None:
+            return
+        while len(self._sockets) >= self.max_sockets:
+            oldest = next((r for r in self._sockets if r is not None), None)
+            if oldest is None:
+                return
+            self.close_socket(oldest)
+
+    def close_raw(self, ref):
+        sock = self._raw.pop(ref, None)
+        if sock is not None:
+            sock.close()
 
     def is_netns_file(self, path, option='name', obj=None):
         """Whether ``path`` is a bound network namespace. A missing file is False; a file that is
@@ -237,16 +360,27 @@ class Session(object):
         return self._nsid_maps[observer]
 
     # -- observation ------------------------------------------------------------------------
-    def links(self, ref, peers=True):
-        """{name: link} of a namespace, with master names, addresses and veth peers."""
-        sock = self.socket(ref)
+    def links(self, ref, peers=True, keep_ids=False, raw=False):
+        """{name: link} of a namespace, with master names, addresses and veth peers. With
+        ``keep_ids`` each link keeps 'link_index' and 'link_netnsid' (for ``peer``). With ``raw``
+        the dumps are read over a plain netlink socket (rawdump: no pyroute2 socket is opened for
+        a namespace that only needs reading; bridges are re-read through pyroute2 for their options)."""
         by_index = {}
-        for msg in sock.get_links():
-            link = parse.parse_link(msg)
-            link['addresses'] = []
-            by_index[link['index']] = link
-        for msg in sock.get_addr():
-            index, cidr, _family = parse.parse_addr(msg)
+        if raw:
+            found, addrs = rawdump.links(self.raw_socket(ref))
+            for link in found:
+                if link['kind'] == 'bridge':
+                    link = parse.parse_link(self.socket(ref).link('get', index=link['index'])[0])
+                link['addresses'] = []
+                by_index[link['index']] = link
+        else:
+            sock = self.socket(ref)
+            for msg in sock.get_links():
+                link = parse.parse_link(msg)
+                link['addresses'] = []
+                by_index[link['index']] = link
+            addrs = [parse.parse_addr(msg) for msg in sock.get_addr()]
+        for index, cidr, _family in addrs:
             if index in by_index:
                 by_index[index]['addresses'].append(cidr)
         for link in by_index.values():
@@ -257,10 +391,18 @@ class Session(object):
             for link in by_index.values():
                 if link['kind'] == 'veth':
                     link['peer'] = self._peer(ref, link, by_index)
-        for link in by_index.values():
-            link.pop('link_index', None)
-            link.pop('link_netnsid', None)
+        if not keep_ids:
+            for link in by_index.values():
+                link.pop('link_index', None)
+                link.pop('link_netnsid', None)
+        if self.cache_indexes:
+            self._indexes[ref] = dict((link['name'], index) for index, link in by_index.items())
         return dict((link['name'], link) for link in by_index.values())
+
+    def peer(self, ref, link, links):
+        """The peer {name, netns, index} of a veth observed with ``keep_ids`` (see ``links``)."""
+        by_index = dict((l['index'], l) for l in links.values())
+        return self._peer(ref, link, by_index)
 
     def _peer(self, ref, link, by_index):
         index, nsid = link.get('link_index'), link.get('link_netnsid')

@@ -266,3 +266,13 @@ def test_sysctl_set():
     apply.apply_one(session, Action('sysctl_set', 'ns1', 'sysctl net.ipv4.ip_forward',
                                     {'path': '/proc/sys/net/ipv4/ip_forward', 'value': '1'}))
     assert session.log == [('sysctl', 'ns1', '/proc/sys/net/ipv4/ip_forward', {'value': '1'})]
+
+
+def test_link_create_with_master_and_alias():
+    session = FakeSession(ifaces={None: {'br0': 7}})
+    action = Action('link_create', None, 'veth v0', {'name': 'v0', 'kind': 'veth', 'master': 'br0',
+                                                     'alias': 'netvirt-topology:lab', 'peer': {'name': 'eth0'}})
+    apply.apply_one(session, action)
+    assert session.log[0] == ('link', None, 'add', {'ifname': 'v0', 'kind': 'veth', 'master': 7,
+                                                    'peer': {'ifname': 'eth0'}})
+    assert session.log[1] == ('link', None, 'set', {'index': 0, 'ifname': 'v0', 'ifalias': 'netvirt-topology:lab'})

@@ -1,0 +1,604 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole topology in one task: namespaces, bridges, veth links, routes and sysctls.
+
+Each object is validated and planned by its own kind (NetnsKind, BridgeKind, VethKind, RouteKind,
+SysctlKind); this kind observes everything once (one socket per namespace, no fork), hands each
+kind the observed data in the shape it expects, joins their plans into one, and orders the actions
+by dependency: removals, namespaces, bridges, veths (peer created in place, attached to its bridge
+in the same message), names/mtu/mac, addresses, up, routes, sysctls.
+
+Ownership: what this topology creates carries its name, so that ``purge`` and ``state=absent``
+remove only that: links and bridges get the ifalias ``netvirt-topology:NAME``; namespaces, and the
+routes the topology added, are listed in ``/run/netvirt/topology/NAME.json`` (with each
+namespace's inode, so that a namespace re-created by someone else is not ours). /run is a tmpfs:
+the record goes at reboot together with the namespaces. Existing objects that the topology lists
+are converged but never marked, so they are never removed by it.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+import json
+import os
+import re
+import resource
+import time
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common
+from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+
+RECORD_DIR = '/run/netvirt/topology'
+ALIAS_PREFIX = 'netvirt-topology:'
+MAX_SOCKETS = 64
+_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
+# ipv6_quiet: IPv6 off in the namespaces the task creates, written while inside the new namespace
+# (no link-local address, so no DAD and MLD packets that a bridge floods to every port).
+IPV6_QUIET = (('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1'),
+              ('/proc/sys/net/ipv6/conf/all/disable_ipv6', '1'))
+
+BRIDGE_OPTIONS = {
+    'name': {'type': 'str', 'required': True},
+    'netns': {'type': 'raw'},
+    'stp': {'type': 'bool'},
+    'forward_delay': {'type': 'float'},
+    'hello_time': {'type': 'float'},
+    'max_age': {'type': 'float'},
+    'ageing_time': {'type': 'float'},
+    'mtu': {'type': 'int'},
+    'mac': {'type': 'str'},
+    'addresses': {'type': 'list', 'elements': 'str'},
+    'up': {'type': 'bool', 'default': True},
+}
+PEER_OPTIONS = {
+    'name': {'type': 'str', 'required': True},
+    'netns': {'type': 'raw'},
+    'mac': {'type': 'str'},
+    'master': {'type': 'str'},
+    'addresses': {'type': 'list', 'elements': 'str'},
+    'up': {'type': 'bool', 'default': True},
+}
+LINK_OPTIONS = {
+    'name': {'type': 'str', 'required': True},
+    'netns': {'type': 'raw'},
+    'mtu': {'type': 'int'},
+    'mac': {'type': 'str'},
+    'master': {'type': 'str'},
+    'addresses': {'type': 'list', 'elements': 'str'},
+    'up': {'type': 'bool', 'default': True},
+    'peer': {'type': 'dict', 'required': True, 'options': PEER_OPTIONS},
+}
+ROUTE_OPTIONS = {
+    'netns': {'type': 'raw'},
+    'dst': {'type': 'str', 'required': True},
+    'gateway': {'type': 'str'},
+    'dev': {'type': 'str'},
+    'metric': {'type': 'int'},
+    'table': {'type': 'raw'},
+    'family': {'type': 'str', 'choices': ['ipv4', 'ipv6']},
+}
+SYSCTL_OPTIONS = {
+    'netns': {'type': 'raw'},
+    'name': {'type': 'str', 'required': True},
+    'value': {'type': 'str', 'required': True},
+}
+NAMESPACE_OPTIONS = {
+    'name': {'type': 'str', 'required': True},
+    'loopback': {'type': 'bool', 'default': True},
+}
+
+# Dependency order of the joined plan (a stable sort keeps each kind's own order within a phase).
+PHASES = ('remove', 'netns', 'bridge', 'link', 'attrs', 'addresses', 'up', 'routes', 'sysctls')
+
+
+def phase(action):
+    op, params = action.op, action.params
+    if op in ('netns_delete', 'link_delete', 'route_del', 'addr_del'):
+        return 0 if op != 'addr_del' else 5
+    if op == 'netns_create':
+        return 1
+    if op == 'link_create':
+        return 2 if params.get('kind') == 'bridge' else 3
+    if op == 'link_move':
+        return 3
+    if op == 'link_set':
+        if 'bridge' in params:
+            return 2
+        if params.get('up') is True:
+            return 6
+        return 4
+    if op == 'addr_add':
+        return 5
+    if op == 'route_add':
+        return 7
+    return 8
+
+
+def sort_key(action, groups, order):
+    """Namespaces, bridges, veths and attributes go phase by phase over everything; from the
+    addresses on, the objects of one namespace (a link counts for its inside end's namespace) are
+    finished in turn, in phase order inside (addresses, up, routes, sysctls), so that the
+    namespace's socket is used in one stretch and may then be closed."""
+    step = phase(action)
+    if step < 5:
+        return (step, 0, 0)
+    group = groups.get(id(action), action.netns)
+    return (5, order.setdefault(group, len(order)), step)
+
+
+def _raise_fd_limit():
+    """One namespace costs a few file descriptors while it is worked on: lift the soft limit to
+    the hard one (as far as 65536), as a server would."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def alias(name):
+    return ALIAS_PREFIX + name
+
+
+def record_path(name):
+    return os.path.join(RECORD_DIR, name + '.json')
+
+
+def read_record(name):
+    try:
+        with open(record_path(name)) as handle:
+            data = json.load(handle)
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return {'namespaces': {}, 'refs': [], 'routes': []}
+        raise
+    except ValueError:
+        return {'namespaces': {}, 'refs': [], 'routes': []}
+    data.setdefault('namespaces', {})
+    data.setdefault('refs', [])
+    data.setdefault('routes', [])
+    return data
+
+
+def write_record(name, record):
+    if not record['namespaces'] and not record['refs'] and not record['routes']:
+        try:
+            os.unlink(record_path(name))
+        except OSError:
+            pass
+        return
+    if not os.path.isdir(RECORD_DIR):
+        os.makedirs(RECORD_DIR, 0o755)
+    tmp = record_path(name) + '.tmp'
+    with open(tmp, 'w') as handle:
+        json.dump(record, handle, sort_keys=True)
+    os.rename(tmp, record_path(name))
+
+
+def _sub(kind, params, prefix):
+    """Run a kind's desired() on one list item; its messages name the option as links[3].peer.name."""
+    return _named(prefix, kind.desired, params)
+
+
+def _named(prefix, func, *args):
+    """Call func; a ValidationError names the option as the task spells it (links[3].peer.name)."""
+    try:
+        return func(*args)
+    except ValidationError as exc:
+        msg = exc.msg
+        if msg.startswith('option '):
+            msg = 'option %s.%s' % (prefix, msg[len('option '):])
+        else:
+            msg = '%s: %s' % (prefix, msg)
+        raise ValidationError(msg, '%s.%s' % (prefix, exc.option) if exc.option else prefix, exc.obj)
+
+
+def _route_key(route, netns):
+    return [netns, route['family'], route['dst'], route['table'], route['metric']]
+
+
+class TopologyKind(Kind):
+    argument_spec = dict(
+        name={'type': 'str', 'required': True},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        purge={'type': 'bool', 'default': False},
+        ipv6_quiet={'type': 'bool', 'default': False},
+        namespaces={'type': 'list', 'elements': 'dict', 'default': [], 'options': NAMESPACE_OPTIONS},
+        bridges={'type': 'list', 'elements': 'dict', 'default': [], 'options': BRIDGE_OPTIONS},
+        links={'type': 'list', 'elements': 'dict', 'default': [], 'options': LINK_OPTIONS},
+        routes={'type': 'list', 'elements': 'dict', 'default': [], 'options': ROUTE_OPTIONS},
+        sysctls={'type': 'list', 'elements': 'dict', 'default': [], 'options': SYSCTL_OPTIONS},
+    )
+
+    def __init__(self):
+        self.started = time.time()
+        self._groups = {}
+
+    # -- desired ----------------------------------------------------------------------------
+    def desired(self, params):
+        name = '%s' % (params['name'],)
+        if not _NAME_RE.match(name):
+            raise ValidationError("option name of topology %s: 1 to 64 letters, digits, '_', '.' or '-'" % name,
+                                  'name', 'topology %s' % name)
+        out = {'name': name, 'state': params['state'], 'purge': params['purge'],
+               'ipv6_quiet': params['ipv6_quiet'],
+               'namespaces': [], 'bridges': [], 'links': [], 'routes': [], 'sysctls': []}
+        seen_ns = set()
+        for i, item in enumerate(params['namespaces'] or []):
+            ns = _sub(NetnsKind(), dict(item, state='present', netns=None), 'namespaces[%d]' % i)
+            if ns['name'].startswith('/'):
+                raise ValidationError("option namespaces[%d].name of namespace %s: a topology's namespaces are "
+                                      "named (under /var/run/netns), not paths" % (i, ns['name']),
+                                      'namespaces[%d].name' % i, 'namespace %s' % ns['name'])
+            if ns['name'] in seen_ns:
+                raise ValidationError("option namespaces[%d].name of namespace %s: listed twice" % (i, ns['name']),
+                                      'namespaces[%d].name' % i, 'namespace %s' % ns['name'])
+            seen_ns.add(ns['name'])
+            out['namespaces'].append(ns)
+        if params['state'] == 'absent':
+            return out
+        names = {}   # (netns, ifname) -> where it is listed
+        default_ns = params.get('netns')
+
+        def item_of(item):
+            item = dict(item)
+            if item.get('netns') is None:
+                item['netns'] = default_ns
+            return item
+
+        def claim(netns, ifname, where, obj):
+            key = (netns, ifname)
+            if key in names:
+                raise ValidationError("option %s.name of %s: %s already names an interface '%s' in %s"
+                                      % (where, obj, names[key], ifname, ns_label(netns)), where + '.name', obj)
+            names[key] = where
+
+        for i, item in enumerate(params['bridges'] or []):
+            where = 'bridges[%d]' % i
+            bridge = _sub(BridgeKind(), dict(item_of(item), state='present', vlan_filtering=None, purge_addresses=False,
+                                             ports=None, purge_ports=False, fdb=False), where)
+            claim(bridge['netns'], bridge['name'], where, bridge['obj'])
+            out['bridges'].append(bridge)
+        for i, item in enumerate(params['links'] or []):
+            where = 'links[%d]' % i
+            link = _sub(VethKind(), dict(item_of(item), state='present', purge_addresses=False), where)
+            obj = 'veth %s' % link['name']
+            claim(link['netns'], link['name'], where, obj)
+            claim(link['peer']['netns'], link['peer']['name'], where + '.peer', obj)
+            out['links'].append(link)
+        for i, item in enumerate(params['routes'] or []):
+            out['routes'].append(_sub(RouteKind(), dict(item_of(item), state='present'), 'routes[%d]' % i))
+        for i, item in enumerate(params['sysctls'] or []):
+            out['sysctls'].append(_sub(SysctlKind(), dict(item_of(item), verify=True), 'sysctls[%d]' % i))
+        return out
+
+    # -- observe ----------------------------------------------------------------------------
+    def observe(self, session, desired, ctx):
+        session.cache_indexes = True
+        session.max_sockets = MAX_SOCKETS
+        _raise_fd_limit()
+        record = read_record(desired['name'])
+        home = session.identity(None)
+        canon = {}      # identity -> the first reference naming it
+        ref_of = {}     # written reference -> canonical reference
+
+        def canonical(ref):
+            if ref in ref_of:
+                return ref_of[ref]
+            ident = session.identity(ref)
+            if ident is None:
+                out = ref
+            elif ident == home:
+                out = None
+            else:
+                out = canon.setdefault(ident, ref)
+            ref_of[ref] = out
+            return out
+
+        named = set(session.named())
+        namespaces = {}
+        for ns in desired['namespaces']:
+            name = ns['name']
+            exists = name in named and session.exists(name)
+            namespaces[name] = {'exists': exists}
+        owned = {}
+        for name, inode in record['namespaces'].items():
+            ident = session.identity(name) if name in named else None
+            if ident is not None and ident[1] == inode:
+                owned[name] = inode
+        # Namespaces the plan will touch, in order; absent needs no look inside owned namespaces.
+        refs = []
+        wanted_refs = [None]
+        for bridge in desired['bridges']:
+            wanted_refs.append(bridge['netns'])
+        for link in desired['links']:
+            wanted_refs.extend([link['netns'], link['peer']['netns']])
+        for item in desired['routes'] + desired['sysctls']:
+            wanted_refs.append(item['netns'])
+        wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
+        wanted_refs.extend(record['refs'])
+        if desired['purge'] or desired['state'] == 'absent':
+            wanted_refs.extend(r[0] for r in record['routes'])
+        for ref in wanted_refs:
+            if ref in ref_of:
+                continue
+            if ref in namespaces and not namespaces[ref]['exists']:
+                ref_of[ref] = ref
+                continue
+            if desired['state'] == 'absent' and ref in owned:
+                ref_of[ref] = ref
+                continue
+            cref = canonical(ref)
+            if cref not in refs:
+                refs.append(cref)
+        links = {}
+        for ref in refs:
+            if session.exists(ref):
+                links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
+                if ref is not None:
+                    session.close_raw(ref)
+        for name, info in namespaces.items():
+            if info['exists'] and name in links:
+                lo = links[name].get('lo')
+                info['loopback_up'] = bool(lo and lo['up'])
+        routes = {}
+        route_refs = set(ref_of.get(r['netns'], r['netns']) for r in desired['routes'])
+        if desired['purge'] or desired['state'] == 'absent':
+            route_refs.update(ref_of.get(r[0], r[0]) for r in record['routes'])
+        for ref in route_refs:
+            if ref in links:
+                routes[ref] = session.routes(ref, links[ref])
+        sysctls = []
+        for item in desired['sysctls']:
+            ref = ref_of.get(item['netns'], item['netns'])
+            value = None
+            if ref in links:
+                try:
+                    value = ' '.join(session.read_sysctl(ref, item['path']).split())
+                except (IOError, OSError) as exc:
+                    if not (exc.errno == errno.ENOENT and item['interface']):
+                        raise NetvirtError(SysctlKind.read_error(item, ref, exc), option='name', obj=item['obj'])
+            sysctls.append(value)
+        # veth peers: the pair seen from both ends (each the other's IFLA_LINK), else the session asks
+        for link in desired['links']:
+            ref = ref_of.get(link['netns'], link['netns'])
+            pref = ref_of.get(link['peer']['netns'], link['peer']['netns'])
+            have = links.get(ref, {}).get(link['name'])
+            if have is None or have['kind'] != 'veth' or 'peer' in have:
+                continue
+            other = links.get(pref, {}).get(link['peer']['name'])
+            if (other is not None and other['kind'] == 'veth' and other.get('link_index') == have['index']
+                    and have.get('link_index') == other['index']
+                    and (have.get('link_netnsid') is None) == (pref == ref)):
+                have['peer'] = {'name': other['name'], 'netns': pref, 'index': other['index']}
+            else:
+                have['peer'] = session.peer(ref, have, links[ref])
+        # owned veths whose peer sits in an owned namespace (they go with it): nsids of owned namespaces
+        doomed_nsids = {}
+        if desired['state'] == 'absent' or desired['purge']:
+            gone = set(owned) - set(ns['name'] for ns in desired['namespaces']) \
+                if desired['state'] == 'present' else set(owned)
+            for ref, found in links.items():
+                if any(l.get('alias') == alias(desired['name']) and l.get('link_netnsid') is not None
+                       for l in found.values()):
+                    doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
+                                            if n is not None)
+        return {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
+                'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
+
+    # -- plan -------------------------------------------------------------------------------
+    def plan(self, desired, observed, ctx):
+        joined = Plan()
+        if desired['state'] == 'absent':
+            self._plan_removals(joined, desired, observed, keep=None)
+            return joined
+        ref_of = observed['ref_of']
+        links = observed['links']
+        marker = alias(desired['name'])
+
+        def ref(value):
+            return ref_of.get(value, value)
+
+        def need(value, option, obj):
+            netns = ref(value)
+            if netns not in links:
+                common.missing(ctx, "option %s of %s: %s does not exist (list it under namespaces to create it)"
+                               % (option, obj, ns_label(netns)), option, obj)
+                links[netns] = {}
+            return netns
+
+        if desired['purge']:
+            self._plan_removals(joined, desired, observed, keep=desired)
+        for i, ns in enumerate(desired['namespaces']):
+            name = ns['name']
+            seen = observed['namespaces'][name]
+            sub = _named('namespaces[%d]' % i, NetnsKind().plan, ns,
+                         {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
+            for action in sub.actions:
+                if action.op == 'netns_create':
+                    action.params['nofork'] = True
+                    action.params['created'] = True
+                    if desired['ipv6_quiet']:
+                        action.params['sysctls'] = [list(p) for p in IPV6_QUIET]
+                        action.text += ' with IPv6 off'
+            if not seen['exists']:
+                links.setdefault(name, {})
+            self._join(joined, sub, 'namespaces[%d]' % i)
+        for i, bridge in enumerate(desired['bridges']):
+            netns = need(bridge['netns'], 'bridges[%d].netns' % i, bridge['obj'])
+            here = links[netns]
+            sub = _named('bridges[%d]' % i, BridgeKind().plan, bridge, {'netns': netns, 'links': here}, ctx)
+            for action in sub.actions:
+                if action.op == 'link_create':
+                    action.params['alias'] = marker
+            if bridge['name'] not in here:
+                here[bridge['name']] = {'name': bridge['name'], 'kind': 'bridge', 'addresses': []}
+            self._join(joined, sub, 'bridges[%d]' % i)
+        for i, link in enumerate(desired['links']):
+            obj = 'veth %s' % link['name']
+            netns = need(link['netns'], 'links[%d].netns' % i, obj)
+            pns = need(link['peer']['netns'], 'links[%d].peer.netns' % i, obj)
+            here, there = links[netns], links[pns]
+            peer = dict(link['peer'], netns=pns)
+            sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
+                         {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
+            self._fold_create(sub, link['name'], marker)
+            if link['name'] not in here:
+                here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
+            if link['peer']['name'] not in there:
+                there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
+            self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
+        for i, route in enumerate(desired['routes']):
+            netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
+            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
+            sub = _named('routes[%d]' % i, RouteKind().plan, route, seen, ctx)
+            self._join(joined, sub, 'routes[%d]' % i)
+        for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
+            need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
+            sub = _named('sysctls[%d]' % i, SysctlKind().plan, item, {'netns': ref(item['netns']), 'value': value}, ctx)
+            self._join(joined, sub, 'sysctls[%d]' % i)
+        order = {}
+        groups = self._groups
+        joined.actions.sort(key=lambda action: sort_key(action, groups, order))
+        return joined
+
+    def _join(self, joined, sub, where, group=False):
+        """Add one object's plan; its actions name their option as the task spells it
+        (routes[0].gateway), so that a kernel error points at the list item. ``group``: the
+        namespace the object's actions are ordered with (see sort_key)."""
+        for action in sub.actions:
+            if group is not False:
+                self._groups[id(action)] = group
+            if action.option:
+                action.option = '%s.%s' % (where, action.option)
+        joined.extend(sub)
+
+    @staticmethod
+    def _fold_create(sub, name, marker):
+        """A new veth: mark it, and attach it to its bridge in the creating message (one message
+        instead of two; the peer is created in place under its final name)."""
+        create = None
+        for action in sub.actions:
+            if action.op == 'link_create':
+                create = action
+                create.params['alias'] = marker
+        if create is None:
+            return
+        for action in list(sub.actions):
+            if (action.op == 'link_set' and action.netns == create.netns and action.params.get('name') == name
+                    and set(action.params) == set(['name', 'master']) and action.params['master']):
+                create.params['master'] = action.params['master']
+                create.text += ', attached to bridge %s' % action.params['master']
+                sub.actions.remove(action)
+
+    @staticmethod
+    def _plan_removals(plan, desired, observed, keep):
+        """Remove what this topology made and ``keep`` (the desired state; None: everything) does
+        not list: namespaces it created (their interfaces go with them), marked links and bridges
+        elsewhere, routes it added."""
+        marker = alias(desired['name'])
+        kept_ns = set(ns['name'] for ns in keep['namespaces']) if keep else set()
+        ref_of = observed['ref_of']
+        gone = []
+        for name in sorted(observed['owned']):
+            if name in kept_ns:
+                continue
+            gone.append(name)
+            obj = 'namespace %s' % name
+            plan.add('netns_delete', None, obj, {'name': name},
+                     text='delete namespace %s (its interfaces go with it)' % name)
+            plan.record(obj, {'state': 'present'}, {'state': 'absent'})
+        kept_links = set()
+        if keep:
+            for bridge in keep['bridges']:
+                kept_links.add((ref_of.get(bridge['netns'], bridge['netns']), bridge['name']))
+            for link in keep['links']:
+                kept_links.add((ref_of.get(link['netns'], link['netns']), link['name']))
+                kept_links.add((ref_of.get(link['peer']['netns'], link['peer']['netns']), link['peer']['name']))
+        doomed = observed['doomed_nsids']
+        bridges = []
+        for ref, found in observed['links'].items():
+            if ref in gone:
+                continue
+            for name in sorted(found):
+                link = found[name]
+                if link.get('alias') != marker or (ref, name) in kept_links:
+                    continue
+                obj = '%s %s' % (link['kind'], name)
+                key = '%s (%s)' % (obj, ns_label(ref))
+                if link.get('link_netnsid') is not None and link['link_netnsid'] in doomed.get(ref, ()):
+                    plan.record(key, {'state': 'present'}, {'state': 'absent'})
+                    continue
+                action = Action('link_delete', ref, obj, {'name': name}, option='purge',
+                                text='delete %s%s' % (obj, ' and its peer' if link['kind'] == 'veth' else ''))
+                (bridges if link['kind'] == 'bridge' else plan.actions).append(action)
+                plan.record(key, {'state': 'present'}, {'state': 'absent'})
+        plan.actions.extend(bridges)
+        kept_routes = set()
+        if keep:
+            for route in keep['routes']:
+                kept_routes.add(tuple(_route_key(route['route'], ref_of.get(route['netns'], route['netns']))))
+        for entry in observed['record']['routes']:
+            ref = ref_of.get(entry[0], entry[0])
+            if ref in gone or tuple(entry[:5]) in kept_routes:
+                continue
+            want = dict(zip(('family', 'dst', 'table', 'metric'), entry[1:5]))
+            have = RouteKind.find(observed['routes'].get(ref, []), want)
+            if have is None:
+                continue
+            obj = 'route %s' % have['dst']
+            plan.add('route_del', ref, obj, dict(want, gateway=None, dev=None), option='purge',
+                     text='delete %s' % RouteKind.describe(have))
+            plan.record('%s (%s)' % (obj, ns_label(ref)), RouteKind.picture(have, ref), {'state': 'absent'})
+
+    # -- result -----------------------------------------------------------------------------
+    def result(self, desired, observed, plan, ctx):
+        counts = {}
+        for action in plan.actions:
+            counts[action.op] = counts.get(action.op, 0) + 1
+        if not ctx.check_mode and plan.changed:
+            self._update_record(ctx.session, desired, observed, plan)
+        return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
+
+    @staticmethod
+    def _update_record(session, desired, observed, plan):
+        record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': []}
+        marker = alias(desired['name'])
+        for action in plan.actions:
+            if action.op == 'netns_delete':
+                record['namespaces'].pop(action.params['name'], None)
+            elif action.op == 'netns_create':
+                ident = session.identity(action.params['name'])
+                if ident is not None:
+                    record['namespaces'][action.params['name']] = ident[1]
+        if desired['state'] == 'present':
+            refs = set(r for r in observed['record']['refs'] if r not in plan_gone(plan))
+            for action in plan.actions:
+                if action.op == 'link_create' and action.params.get('alias') == marker:
+                    refs.add(action.netns)
+            record['refs'] = sorted(refs, key=lambda r: (r is not None, r or ''))
+            ref_of = observed['ref_of']
+            added = set()
+            for action in plan.actions:
+                if action.op == 'route_add':
+                    added.add(tuple(_route_key(action.params, action.netns)))
+            for route in desired['routes']:
+                key = _route_key(route['route'], ref_of.get(route['netns'], route['netns']))
+                if tuple(key) in added or key in [r[:5] for r in observed['record']['routes']]:
+                    record['routes'].append(key)
+        write_record(desired['name'], record)
+
+
+def plan_gone(plan):
+    return set(a.params['name'] for a in plan.actions if a.op == 'netns_delete')

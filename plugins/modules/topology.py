@@ -1,0 +1,304 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: topology
+short_description: Build a whole topology of namespaces, bridges, veth links, routes and sysctls in one task
+version_added: 0.1.0
+description:
+  - One desired state for a lab of any size, applied in one task near the kernel's speed (hundreds of
+    namespaces in seconds, where a loop of per-object tasks takes minutes).
+  - Objects are top-level lists, each item with the options of the matching per-object module
+    (M(netvirt.linux.netns), M(netvirt.linux.bridge), M(netvirt.linux.veth), M(netvirt.linux.route),
+    M(netvirt.linux.sysctl)) and its own C(netns). Each item is validated and planned by that module's own
+    code; the plans are joined and applied in dependency order (namespaces, bridges, veths with the peer
+    created straight in its namespace under its final name and attached to its bridge in the same message,
+    addresses, up, routes, sysctls).
+  - Everything is observed once, with one netlink socket per namespace and no process forked per namespace.
+  - Ownership. What this topology creates carries its O(name). Links and bridges get the interface alias
+    C(netvirt-topology:NAME); namespaces it creates, and routes it adds, are listed in
+    C(/run/netvirt/topology/NAME.json) (a tmpfs that goes at reboot together with the namespaces).
+    O(purge) and O(state=absent) remove only such objects. Objects that already existed and are listed are
+    converged but never marked, so this module never removes them.
+  - O(state=absent) deletes the namespaces this topology created (their interfaces go with them), then its
+    marked links and bridges elsewhere and the routes it added.
+  - When a step fails, everything this run created is removed again (newest first), so a failed task leaves
+    nothing half-made; a fixed re-run converges.
+  - Sysctls are set, never reverted (neither by O(purge) nor by O(state=absent)).
+author:
+  - netvirt.linux maintainers (@netvirt)
+options:
+  name:
+    description:
+      - The topology's name, the owner mark of what it creates. 1 to 64 letters, digits, C(_), C(.) or C(-).
+      - Two topologies with different names can live side by side on one host.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates and converges the listed objects; V(absent) removes everything this topology
+        created (the lists are then ignored).
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description:
+      - Remove objects this topology created on an earlier run that the lists no longer hold.
+        Objects it did not create are never removed.
+    type: bool
+    default: false
+  ipv6_quiet:
+    description:
+      - Turn IPv6 off (C(net.ipv6.conf.all|default.disable_ipv6=1)) in each namespace this task creates, as
+        soon as it exists. Its interfaces get no IPv6 link-local address, so they send no DAD and MLD
+        multicast, which a bridge floods to every port. For IPv4-only labs; it makes a large build faster.
+      - Only namespaces created by this run are affected; IPv6 is not turned back on later.
+    type: bool
+    default: false
+  namespaces:
+    description: Named namespaces (under C(/var/run/netns)), as M(netvirt.linux.netns) makes them.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of the namespace.
+        type: str
+        required: true
+      loopback:
+        description: Whether C(lo) is up in it.
+        type: bool
+        default: true
+  bridges:
+    description: Linux bridges, with the options of M(netvirt.linux.bridge).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of the bridge.
+        type: str
+        required: true
+      netns:
+        description: Namespace of the bridge (a name, path or PID); defaults to O(netns).
+        type: raw
+      stp:
+        description: Whether STP runs on the bridge.
+        type: bool
+      forward_delay:
+        description: Forward delay in seconds (2 to 30 with STP on).
+        type: float
+      hello_time:
+        description: Hello time in seconds (1 to 10).
+        type: float
+      max_age:
+        description: Max age in seconds (6 to 40).
+        type: float
+      ageing_time:
+        description: FDB ageing time in seconds.
+        type: float
+      mtu:
+        description: MTU of the bridge.
+        type: int
+      mac:
+        description: MAC address of the bridge.
+        type: str
+      addresses:
+        description: Addresses of the bridge in CIDR form; others are kept.
+        type: list
+        elements: str
+      up:
+        description: Whether the bridge is up.
+        type: bool
+        default: true
+  links:
+    description:
+      - veth pairs, with the options of M(netvirt.linux.veth). Each end may be in any namespace; the peer is
+        created in place under its final name.
+      - A bridge port is an end with C(master).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of this end.
+        type: str
+        required: true
+      netns:
+        description: Namespace of this end; defaults to O(netns).
+        type: raw
+      mtu:
+        description: MTU of both ends.
+        type: int
+      mac:
+        description: MAC address of this end.
+        type: str
+      master:
+        description: A bridge in this end's namespace that this end is a port of.
+        type: str
+      addresses:
+        description: Addresses of this end in CIDR form; others are kept.
+        type: list
+        elements: str
+      up:
+        description: Whether this end is up.
+        type: bool
+        default: true
+      peer:
+        description: The other end.
+        type: dict
+        required: true
+        suboptions:
+          name:
+            description: Name of the other end.
+            type: str
+            required: true
+          netns:
+            description: Namespace of the other end; defaults to the namespace of this end.
+            type: raw
+          mac:
+            description: MAC address of the other end.
+            type: str
+          master:
+            description: A bridge in the other end's namespace that it is a port of.
+            type: str
+          addresses:
+            description: Addresses of the other end in CIDR form; others are kept.
+            type: list
+            elements: str
+          up:
+            description: Whether the other end is up.
+            type: bool
+            default: true
+  routes:
+    description: Routes, with the options of M(netvirt.linux.route).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      netns:
+        description: Namespace of the route; defaults to O(netns).
+        type: raw
+      dst:
+        description: Destination network in CIDR form, or C(default).
+        type: str
+        required: true
+      gateway:
+        description: Gateway address.
+        type: str
+      dev:
+        description: Output interface.
+        type: str
+      metric:
+        description: Metric (part of the route's identity).
+        type: int
+      table:
+        description: Routing table, a number or C(main) or C(default).
+        type: raw
+      family:
+        description: Address family, for a C(default) route without gateway.
+        type: str
+        choices: [ipv4, ipv6]
+  sysctls:
+    description: C(net.*) sysctl keys inside a namespace, as M(netvirt.linux.sysctl) sets them.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      netns:
+        description: Namespace of the key; defaults to O(netns).
+        type: raw
+      name:
+        description: The key, for example C(net.ipv4.ip_forward).
+        type: str
+        required: true
+      value:
+        description: The value.
+        type: str
+        required: true
+notes:
+  - The top-level O(netns) is the namespace of every item that names none (default, the module's own).
+extends_documentation_fragment:
+  - netvirt.linux.netns
+  - netvirt.linux.netns.ATTRIBUTES
+seealso:
+  - module: netvirt.linux.netns
+  - module: netvirt.linux.bridge
+  - module: netvirt.linux.veth
+  - module: netvirt.linux.route
+  - module: netvirt.linux.sysctl
+  - module: netvirt.linux.net_info
+'''
+
+EXAMPLES = r'''
+- name: Docker's default network without NAT, two "containers" on br0
+  netvirt.linux.topology:
+    name: lab
+    bridges:
+      - {name: br0, stp: false, forward_delay: 0, addresses: [10.0.0.1/24]}
+    namespaces: [{name: c1}, {name: c2}]
+    links:
+      - {name: veth1, master: br0, peer: {name: eth0, netns: c1, addresses: [10.0.0.11/24]}}
+      - {name: veth2, master: br0, peer: {name: eth0, netns: c2, addresses: [10.0.0.12/24]}}
+    routes:
+      - {netns: c1, dst: default, gateway: 10.0.0.1}
+      - {netns: c2, dst: default, gateway: 10.0.0.1}
+
+- name: Two namespaces joined by a veth pair, one of them a router
+  netvirt.linux.topology:
+    name: pair
+    namespaces: [{name: red}, {name: blue}]
+    links:
+      - name: veth0
+        netns: red
+        addresses: [10.1.1.1/24]
+        peer: {name: veth1, netns: blue, addresses: [10.1.1.2/24]}
+    sysctls:
+      - {netns: red, name: net.ipv4.ip_forward, value: "1"}
+
+- name: Drop blue (created by this topology) from the lab, keep red
+  netvirt.linux.topology:
+    name: pair
+    purge: true
+    namespaces: [{name: red}]
+
+- name: Remove everything the topology made
+  netvirt.linux.topology:
+    name: pair
+    state: absent
+'''
+
+RETURN = r'''
+actions:
+  description: What the task did, or would do in check mode, in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create namespace c1", "create veth veth1 with peer eth0 in namespace 'c1', attached to bridge br0"]
+counts:
+  description: How many actions of each kind the plan holds.
+  returned: always
+  type: dict
+  sample: {netns_create: 3, link_create: 4, addr_add: 4, link_set: 10}
+elapsed:
+  description: Seconds the module spent from its start to its result (observe, plan, apply).
+  returned: always
+  type: float
+  sample: 0.42
+'''
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
+
+
+def main():
+    run(TopologyKind())
+
+
+if __name__ == '__main__':
+    main()

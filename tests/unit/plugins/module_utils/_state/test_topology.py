@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The topology kind: desired() from AnsibleModule-shaped params, plan() from plain observed dicts in
+the shape TopologyKind.observe returns (no kernel): desired + observed -> ordered actions."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+import pytest
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import topology
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
+
+MARK = 'netvirt-topology:lab'
+
+
+def with_defaults(spec, item):
+    """An item as AnsibleModule hands it: every sub-option present, defaults filled."""
+    out = {}
+    for key, opt in spec.items():
+        value = item.get(key, opt.get('default'))
+        if opt.get('type') == 'dict' and value is not None and 'options' in opt:
+            value = with_defaults(opt['options'], value)
+        out[key] = value
+    return out
+
+
+def params(**kw):
+    spec = argument_spec(TopologyKind())
+    out = {}
+    for key, opt in spec.items():
+        value = kw.get(key, copy.deepcopy(opt.get('default')))
+        if opt.get('elements') == 'dict' and value:
+            value = [with_defaults(opt['options'], item) for item in value]
+        out[key] = value
+    return out
+
+
+def link(name, index, kind='veth', **kw):
+    out = {'name': name, 'index': index, 'kind': kind, 'mtu': 1500, 'mac': '02:00:00:00:00:%02x' % index,
+           'up': True, 'operstate': 'up', 'master': None, 'alias': None, 'addresses': [],
+           'link_index': None, 'link_netnsid': None}
+    out.update(kw)
+    return out
+
+
+def lab_with(**kw):
+    out = copy.deepcopy(LAB)
+    out.update(kw)
+    return out
+
+
+def observed(links=None, namespaces=None, owned=None, record=None, routes=None, sysctls=None, doomed=None):
+    return {'record': record or {'namespaces': {}, 'refs': [], 'routes': []}, 'owned': owned or {},
+            'namespaces': namespaces or {}, 'ref_of': {}, 'links': links if links is not None else {None: {}},
+            'routes': routes or {}, 'sysctls': sysctls or [], 'doomed_nsids': doomed or {}}
+
+
+def plan_of(p, obs, check_mode=False):
+    kind = TopologyKind()
+    return kind.plan(kind.desired(p), obs, Context(check_mode, False))
+
+
+def steps(plan):
+    return [(a.op, a.netns, a.params.get('name'), a.option) for a in plan.actions]
+
+
+LAB = dict(
+    name='lab',
+    namespaces=[{'name': 'ns1'}],
+    bridges=[{'name': 'br0', 'stp': False, 'forward_delay': 0, 'addresses': ['10.0.0.1/24']}],
+    links=[{'name': 'v1', 'master': 'br0', 'peer': {'name': 'eth0', 'netns': 'ns1', 'addresses': ['10.0.0.2/24']}}],
+    routes=[{'netns': 'ns1', 'dst': 'default', 'gateway': '10.0.0.1'}],
+    sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.ip_forward', 'value': '1'}],
+)
+
+
+def test_params_helper_matches_the_argument_spec():
+    assert sorted(params()) == sorted(argument_spec(TopologyKind()))
+    assert params()['ipv6_quiet'] is False
+
+
+def test_new_topology_in_dependency_order():
+    plan = plan_of(params(**LAB), observed(namespaces={'ns1': {'exists': False}}, sysctls=[None]))
+    assert steps(plan) == [
+        ('netns_create', None, 'ns1', None),
+        ('link_create', None, 'br0', 'bridges[0].name'),
+        ('link_create', None, 'v1', 'links[0].name'),
+        # then each namespace in turn (its socket used in one stretch): addresses, up, routes, sysctls;
+        # a link goes with its inside end's namespace
+        ('addr_add', 'ns1', 'eth0', 'links[0].peer.addresses'),
+        ('link_set', 'ns1', 'lo', 'namespaces[0].loopback'),
+        ('link_set', None, 'v1', 'links[0].up'),
+        ('link_set', 'ns1', 'eth0', 'links[0].peer.up'),
+        ('route_add', 'ns1', None, 'routes[0].gateway'),
+        ('sysctl_set', 'ns1', None, 'sysctls[0].value'),
+        ('addr_add', None, 'br0', 'bridges[0].addresses'),
+        ('link_set', None, 'br0', 'bridges[0].up'),
+    ]
+    create_ns = plan.actions[0]
+    assert create_ns.params['nofork'] is True and 'sysctls' not in create_ns.params
+    create_veth = plan.actions[2]
+    # marked, attached in the creating message, peer created in place
+    assert create_veth.params == {'name': 'v1', 'kind': 'veth', 'peer': {'name': 'eth0', 'netns': 'ns1'},
+                                  'alias': MARK, 'master': 'br0'}
+    assert create_veth.text == "create veth v1 with peer eth0 in namespace 'ns1', attached to bridge br0"
+    assert plan.actions[1].params['alias'] == MARK
+    assert plan.after['namespace ns1'] == {'state': 'present', 'loopback': 'up'}
+    assert plan.after['veth v1 (the current namespace)']['peer']['addresses'] == ['10.0.0.2/24']
+
+
+def test_ipv6_quiet_writes_the_sysctls_at_creation():
+    plan = plan_of(params(ipv6_quiet=True, namespaces=[{'name': 'ns1'}]), observed(namespaces={'ns1': {'exists': False}}))
+    assert plan.actions[0].params['sysctls'] == [list(p) for p in topology.IPV6_QUIET]
+    assert plan.actions[0].text == 'create namespace ns1 with IPv6 off'
+
+
+def built():
+    """What the kernel holds after LAB was applied."""
+    root = {'br0': link('br0', 2, 'bridge', alias=MARK, addresses=['10.0.0.1/24'],
+                        bridge={'stp': False, 'forward_delay': 0.0, 'hello_time': 2.0, 'max_age': 20.0,
+                                'ageing_time': 300.0, 'vlan_filtering': False}),
+            'v1': link('v1', 3, master='br0', alias=MARK, link_index=2, link_netnsid=0,
+                       peer={'name': 'eth0', 'netns': 'ns1', 'index': 2})}
+    eth0 = link('eth0', 2, addresses=['10.0.0.2/24'], link_index=3, link_netnsid=0)
+    ns1 = {'lo': link('lo', 1, 'loopback'), 'eth0': eth0}
+    routes = {'ns1': [{'family': 'ipv4', 'dst': 'default', 'gateway': '10.0.0.1', 'dev': 'eth0', 'metric': 0,
+                       'table': 254}]}
+    return observed(links={None: root, 'ns1': ns1}, namespaces={'ns1': {'exists': True, 'loopback_up': True}},
+                    owned={'ns1': 77}, routes=routes, sysctls=['1'],
+                    record={'namespaces': {'ns1': 77}, 'refs': [None], 'routes': [['ns1', 'ipv4', 'default', 254, 0]]})
+
+
+def test_nothing_to_change():
+    plan = plan_of(params(**LAB), built())
+    assert plan.actions == []
+    assert not plan.changed
+
+
+def test_attribute_change_is_one_action():
+    lab = copy.deepcopy(LAB)
+    lab['links'][0]['peer']['addresses'].append('10.0.0.3/24')
+    lab['sysctls'][0]['value'] = '0'
+    assert steps(plan_of(params(**lab), built())) == [
+        ('addr_add', 'ns1', 'eth0', 'links[0].peer.addresses'),
+        ('sysctl_set', 'ns1', None, 'sysctls[0].value'),
+    ]
+
+
+def test_purge_removes_only_dropped_objects_of_this_topology():
+    obs = built()
+    # a foreign veth and a veth of another topology in the same namespace: never touched
+    obs['links'][None]['fv0'] = link('fv0', 9, link_index=2, link_netnsid=1)
+    obs['links'][None]['w1'] = link('w1', 10, alias='netvirt-topology:other', link_index=2, link_netnsid=2)
+    obs['links'][None]['v9'] = link('v9', 11, alias=MARK, link_index=12)
+    lab = lab_with(purge=True, namespaces=[], links=[], routes=[], sysctls=[])
+    # ns1 goes, v1 with it (its peer is inside ns1: doomed via nsid 0), v9 deleted; br0 is kept
+    obs['doomed_nsids'] = {None: set([0])}
+    plan = plan_of(params(**lab), obs)
+    assert steps(plan) == [('netns_delete', None, 'ns1', None), ('link_delete', None, 'v9', 'purge')]
+    assert plan.after['veth v1 (the current namespace)'] == {'state': 'absent'}
+    assert 'veth fv0 (the current namespace)' not in plan.after
+
+
+def test_purge_deletes_a_recorded_route_no_longer_listed():
+    obs = built()
+    obs['record']['routes'].append(['ns1', 'ipv4', '10.9.0.0/16', 254, 0])
+    obs['routes']['ns1'].append({'family': 'ipv4', 'dst': '10.9.0.0/16', 'gateway': '10.0.0.1', 'dev': 'eth0',
+                                 'metric': 0, 'table': 254})
+    obs['routes']['ns1'].append({'family': 'ipv4', 'dst': '10.8.0.0/16', 'gateway': '10.0.0.1', 'dev': 'eth0',
+                                 'metric': 0, 'table': 254})   # not ours: kept
+    plan = plan_of(params(purge=True, **LAB), obs)
+    assert steps(plan) == [('route_del', 'ns1', None, 'purge')]
+    assert plan.actions[0].params['dst'] == '10.9.0.0/16'
+
+
+def test_without_purge_nothing_is_removed():
+    lab = lab_with(namespaces=[], links=[], routes=[], sysctls=[])
+    assert plan_of(params(**lab), built()).actions == []
+
+
+def test_absent_deletes_namespaces_then_marked_links_then_bridges():
+    obs = built()
+    obs['doomed_nsids'] = {None: set([0])}
+    obs['links'][None]['v9'] = link('v9', 11, alias=MARK, link_index=12)
+    obs['links'][None]['fv0'] = link('fv0', 9)
+    plan = plan_of(params(name='lab', state='absent'), obs)
+    assert steps(plan) == [('netns_delete', None, 'ns1', None), ('link_delete', None, 'v9', 'purge'),
+                           ('link_delete', None, 'br0', 'purge')]
+    assert plan.actions[0].text == 'delete namespace ns1 (its interfaces go with it)'
+
+
+def test_absent_with_nothing_of_ours():
+    obs = observed(links={None: {'fv0': link('fv0', 9)}})
+    assert plan_of(params(name='lab', state='absent'), obs).actions == []
+
+
+def test_existing_unmarked_objects_are_converged_not_marked():
+    obs = observed(links={None: {'v1': link('v1', 3, link_index=4, peer={'name': 'p1', 'netns': None, 'index': 4}),
+                                 'p1': link('p1', 4, link_index=3)}})
+    plan = plan_of(params(name='lab', links=[{'name': 'v1', 'addresses': ['10.5.0.1/24'], 'peer': {'name': 'p1'}}]),
+                   obs)
+    assert steps(plan) == [('addr_add', None, 'v1', 'links[0].addresses')]
+
+
+def test_missing_namespace_fails_naming_the_item_and_warns_in_check_mode():
+    p = params(name='lab', links=[{'name': 'v0', 'peer': {'name': 'eth0', 'netns': 'nowhere'}}])
+    with pytest.raises(ValidationError) as err:
+        plan_of(p, observed())
+    assert err.value.msg.startswith("option links[0].peer.netns of veth v0: namespace 'nowhere' does not exist")
+    kind = TopologyKind()
+    ctx = Context(True, False)
+    plan = kind.plan(kind.desired(p), observed(), ctx)
+    assert [a.op for a in plan.actions] == ['link_create', 'link_set', 'link_set']
+    assert 'check mode assumes' in ctx.warnings[0]
+
+
+@pytest.mark.parametrize('kw, option, text', [
+    ({'name': 'a/b'}, 'name', 'option name of topology a/b'),
+    ({'name': 'lab', 'namespaces': [{'name': 'x'}, {'name': 'x'}]}, 'namespaces[1].name', 'listed twice'),
+    ({'name': 'lab', 'namespaces': [{'name': '/run/x'}]}, 'namespaces[0].name', 'not paths'),
+    ({'name': 'lab', 'links': [{'name': 'v0', 'peer': {'name': 'v0'}}]}, 'links[0].peer.name', "'v0' in the current"),
+    ({'name': 'lab', 'links': [{'name': 'v0', 'mtu': 10, 'peer': {'name': 'p0'}}]}, 'links[0].mtu', 'MTU 10'),
+    ({'name': 'lab', 'bridges': [{'name': 'br0', 'stp': True, 'forward_delay': 0}], 'links': []},
+     'bridges[0].forward_delay', 'below 2 s'),
+    ({'name': 'lab', 'routes': [{'dst': '10.0.0.1/24', 'dev': 'x'}]}, 'routes[0].dst', 'host bits'),
+    ({'name': 'lab', 'sysctls': [{'name': 'kernel.pid_max', 'value': '1'}]}, 'sysctls[0].name', 'not a net.* key'),
+])
+def test_bad_inputs_name_the_list_item(kw, option, text):
+    kind = TopologyKind()
+    with pytest.raises(ValidationError) as err:
+        kind.plan(kind.desired(params(**kw)), observed(), Context(False, False))
+    assert err.value.option == option
+    assert text in err.value.msg
+    assert err.value.msg.startswith('option %s' % option)
+
+
+def test_top_level_netns_is_the_default_of_items():
+    kind = TopologyKind()
+    desired = kind.desired(params(name='lab', netns='red', bridges=[{'name': 'br0'}],
+                                  links=[{'name': 'v0', 'peer': {'name': 'p0', 'netns': 'blue'}}]))
+    assert desired['bridges'][0]['netns'] == 'red'
+    assert desired['links'][0]['netns'] == 'red'
+    assert desired['links'][0]['peer']['netns'] == 'blue'
+
+
+@pytest.mark.parametrize('op, params_, expected', [
+    ('netns_delete', {}, 0), ('link_delete', {}, 0), ('netns_create', {}, 1),
+    ('link_create', {'kind': 'bridge'}, 2), ('link_set', {'bridge': {'stp': False}}, 2),
+    ('link_create', {'kind': 'veth'}, 3), ('link_set', {'mtu': 1400}, 4), ('link_set', {'up': False}, 4),
+    ('addr_add', {}, 5), ('addr_del', {}, 5), ('link_set', {'up': True}, 6), ('route_add', {}, 7),
+    ('sysctl_set', {}, 8),
+])
+def test_phases(op, params_, expected):
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
+    assert topology.phase(Action(op, None, 'x', params_)) == expected
+
+
+def test_record_roundtrip(tmp_path, monkeypatch):
+    monkeypatch.setattr(topology, 'RECORD_DIR', str(tmp_path / 'topology'))
+    assert topology.read_record('lab') == {'namespaces': {}, 'refs': [], 'routes': []}
+    topology.write_record('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []})
+    assert topology.read_record('lab')['namespaces'] == {'ns1': 5}
+    topology.write_record('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []})
+    assert not (tmp_path / 'topology' / 'lab.json').exists()
