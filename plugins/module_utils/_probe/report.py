@@ -122,7 +122,7 @@ def summary(results):
            'skipped': len(results) - len(ran),
            'expectations': len([r for r in results if r.get('met') is not None]),
            'unmet': len([r for r in results if r.get('met') is False])}
-    out['text'] = ('%d probes: %d reachable, %d unreachable, %d skipped; %d of %d expectations met'
-                   % (out['probes'], up, out['unreachable'], out['skipped'],
+    out['text'] = ('%d probe%s: %d reachable, %d unreachable, %d skipped; %d of %d expectations met'
+                   % (out['probes'], '' if out['probes'] == 1 else 's', up, out['unreachable'], out['skipped'],
                       out['expectations'] - out['unmet'], out['expectations']))
     return out

@@ -230,7 +230,7 @@ def test_the_plan_is_always_empty(fake_engine):
     plan = kind.plan(d, observed, ctx)
     assert plan.actions == [] and not plan.changed
     out = kind.result(d, observed, plan, ctx)
-    assert out['summary']['text'] == '1 probes: 1 reachable, 0 unreachable, 0 skipped; 1 of 1 expectations met'
+    assert out['summary']['text'] == '1 probe: 1 reachable, 0 unreachable, 0 skipped; 1 of 1 expectations met'
 
 
 def test_too_many_probes_are_refused(fake_engine, monkeypatch):
