@@ -254,6 +254,19 @@ class Engine(object):
             return 0
         return max(0, min(times) - now)
 
+    def _handle(self, events):
+        now = self.clock()
+        for fd, _event in events:
+            entry = self.by_fd.get(fd)
+            if entry is None:
+                continue
+            if entry[0] == 'raw':
+                self._read_raw(entry[1], entry[2], entry[3], now)
+            else:
+                probe = entry[1]
+                code = probe.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                self._tcp_result(probe, code, now)
+
     def run(self):
         try:
             now = self.clock()
@@ -264,25 +277,17 @@ class Engine(object):
                     self.pending_tcp.append(probe)
             self._start_tcp_due(now)
             while any(p.status is None for p in self.probes):
+                self._send_due(self.clock())
+                # read whatever is already there before deciding that a probe timed out, so that a
+                # busy machine that ran this process late does not turn a queued reply into a timeout
+                self._handle(self.poller.poll(0))
                 now = self.clock()
-                self._send_due(now)
                 self._timeouts(now)
                 self._start_tcp_due(now)
                 if all(p.status is not None for p in self.probes):
                     break
                 wait = self._next_wakeup(self.clock())
-                events = self.poller.poll(int(wait * 1000) + 1)
-                now = self.clock()
-                for fd, _event in events:
-                    entry = self.by_fd.get(fd)
-                    if entry is None:
-                        continue
-                    if entry[0] == 'raw':
-                        self._read_raw(entry[1], entry[2], entry[3], now)
-                    else:
-                        probe = entry[1]
-                        code = probe.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-                        self._tcp_result(probe, code, now)
+                self._handle(self.poller.poll(int(wait * 1000) + 1))
             return [p.outcome() for p in self.probes]
         finally:
             self.close()

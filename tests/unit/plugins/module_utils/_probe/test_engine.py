@@ -120,10 +120,14 @@ class FakeTcp(FakeSock):
 
 
 class FakePoller(object):
-    def __init__(self, net):
+    """``late``: the process wakes up ``late`` seconds after the poll timeout, and what arrived in the
+    meantime is only seen by the next poll (as on a busy machine)."""
+
+    def __init__(self, net, late=0.0):
         self.net = net
         self.fds = {}
         self.calls = 0
+        self.late = late
 
     def register(self, fd, events):
         assert fd not in self.fds
@@ -141,6 +145,9 @@ class FakePoller(object):
         dues = [self.net.sockets[fd].due() for fd in self.fds]
         dues = [d for d in dues if d is not None and d > self.net.now]
         wake = self.net.now + ms / 1000.0
+        if self.late:
+            self.net.now = wake + self.late
+            return []
         self.net.now = min([wake] + dues)
         return [(fd, self.fds[fd]) for fd in self.fds if self.net.sockets[fd].ready()]
 
@@ -193,6 +200,13 @@ def test_duplicate_replies_and_replies_from_elsewhere_are_not_counted():
     out = run(net, [engine.Probe('a', '10.0.0.2', 4), engine.Probe('a', '10.0.0.3', 4)])
     assert (out[0]['received'], out[0]['status']) == (1, 'reply')
     assert (out[1]['received'], out[1]['status']) == (0, 'timeout')
+
+
+def test_a_reply_queued_while_the_process_slept_is_read_before_the_timeout_is_decided():
+    net = FakeNet({('a', '10.0.0.2'): 'reply-late'})      # the reply arrives 0.5 s after the request
+    out = engine.run([engine.Probe('a', '10.0.0.2', 4, timeout=0.6)], net.open_socket, clock=net.clock,
+                     poller=FakePoller(net, late=0.3), ident_base=1)
+    assert out[0]['status'] == 'reply'
 
 
 def test_sendto_failure_ends_the_probe_at_once():
