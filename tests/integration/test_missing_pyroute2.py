@@ -22,6 +22,7 @@ MINIMAL_ARGS = {
     'iptables': {'chain': 'INPUT', 'rules': [{'protocol': 'tcp', 'destination_port': '22', 'jump': 'ACCEPT'}]},
     'net_info': {},
     'netns': {'name': 'ns0'},
+    'reachability': {'matrix': ['ns1', 'ns2']},
     'route': {'dst': '10.9.0.0/16', 'dev': 'lo'},
     'sysctl': {'name': 'net.ipv4.ip_forward', 'value': '1'},
     'topology': {'name': 'lab'},

@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import socket as _socket
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
@@ -305,6 +306,13 @@ class Session(object):
         sock = self._raw.pop(ref, None)
         if sock is not None:
             sock.close()
+
+    def socket_in(self, ref, family, kind, proto=0):
+        """An ordinary socket opened inside the namespace (it stays bound to the namespace it was
+        made in, like the IPRoute of ``socket``). The caller owns it and closes it."""
+        self.fd(ref)
+        with self.entered(ref):
+            return _socket.socket(family, kind, proto)
 
     def is_netns_file(self, path, option='name', obj=None):
         """Whether ``path`` is a bound network namespace. A missing file is False; a file that is

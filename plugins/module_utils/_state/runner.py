@@ -101,6 +101,7 @@ def run(kind, module=None):
         extra = {}
         if plan is not None:
             extra['actions'] = plan.descriptions()
+        extra.update(getattr(exc, 'result', None) or {})   # what a kind reports along with its failure
         for text in ctx.warnings:
             module.warn(text)
         module.fail_json(msg=exc.msg, **extra)

@@ -107,6 +107,16 @@ def test_validation_error_fails_with_its_message():
     assert result == {'msg': 'option name of veth v0: bad', 'failed': True}
 
 
+def test_an_error_carrying_a_result_returns_it_with_the_failure():
+    exc = ValidationError('option expect of reachability: 1 of 2 expectations not met', 'expect', 'reachability')
+    exc.result = {'results': [{'met': False}], 'summary': {'unmet': 1}}
+    result = run(RecordingKind('observe', exc), FakeModule(check_mode=True))
+    assert result['failed'] is True
+    assert result['msg'] == 'option expect of reachability: 1 of 2 expectations not met'
+    assert result['results'] == [{'met': False}]
+    assert result['summary'] == {'unmet': 1}
+
+
 @pytest.mark.parametrize('exc, pieces', [
     (loader.NetlinkError(errno.EPERM), ['reading the network state failed', 'permission denied', 'errno 1']),
     (OSError(errno.EPERM, 'Operation not permitted'), ['reading the network state failed', 'permission denied']),
