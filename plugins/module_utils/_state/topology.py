@@ -506,7 +506,9 @@ class TopologyKind(Kind):
     def _plan_removals(plan, desired, observed, keep):
         """Remove what this topology made and ``keep`` (the desired state; None: everything) does
         not list: namespaces it created (their interfaces go with them), marked links and bridges
-        elsewhere, routes it added."""
+        elsewhere, routes it added. The routes go first: deleting a link or bridge takes the routes
+        through it with it, and a later delete of such a route would fail (no such route)."""
+        start = len(plan.actions)
         marker = alias(desired['name'])
         kept_ns = set(ns['name'] for ns in keep['namespaces']) if keep else set()
         ref_of = observed['ref_of']
@@ -561,6 +563,9 @@ class TopologyKind(Kind):
             plan.add('route_del', ref, obj, dict(want, gateway=None, dev=None), option='purge',
                      text='delete %s' % RouteKind.describe(have))
             plan.record('%s (%s)' % (obj, ns_label(ref)), RouteKind.picture(have, ref), {'state': 'absent'})
+        removals = plan.actions[start:]
+        plan.actions[start:] = ([a for a in removals if a.op == 'route_del']
+                                + [a for a in removals if a.op != 'route_del'])
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):

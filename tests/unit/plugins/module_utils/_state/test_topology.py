@@ -195,6 +195,20 @@ def test_absent_deletes_namespaces_then_marked_links_then_bridges():
     assert plan.actions[0].text == 'delete namespace ns1 (its interfaces go with it)'
 
 
+def test_absent_deletes_routes_before_the_bridge_they_go_through():
+    # a route of this topology through its bridge br0 in the current namespace: deleting br0 first
+    # would take the route with it and the route's delete would fail (ESRCH)
+    obs = built()
+    obs['doomed_nsids'] = {None: set([0])}
+    obs['record']['routes'].append([None, 'ipv4', '10.64.0.0/16', 254, 0])
+    obs['routes'][None] = [{'family': 'ipv4', 'dst': '10.64.0.0/16', 'gateway': '10.0.0.50', 'dev': 'br0',
+                            'metric': 0, 'table': 254}]
+    plan = plan_of(params(name='lab', state='absent'), obs)
+    assert steps(plan) == [('route_del', None, None, 'purge'), ('netns_delete', None, 'ns1', None),
+                           ('link_delete', None, 'br0', 'purge')]
+    assert plan.actions[0].params['dst'] == '10.64.0.0/16'
+
+
 def test_absent_with_nothing_of_ours():
     obs = observed(links={None: {'fv0': link('fv0', 9)}})
     assert plan_of(params(name='lab', state='absent'), obs).actions == []
