@@ -9,6 +9,7 @@
 #   make integration T=netns      one target (several: T="netns veth"), all
 #                                 three integration* entry points take T and K
 #   make integration K='veth'     a pytest -k expression
+#   make integration K=seed_003   one seed lab playbook (tests/integration/test_playbooks.py)
 #   make integration JOBS=1       no parallel tests (default: pytest-xdist,
 #                                 JOBS=auto, one worker per CPU)
 #   make demo | bench | clean | distclean

@@ -1,0 +1,51 @@
+#!/usr/bin/env python
+"""Run one seed lab playbook (playbooks/seed_*.yml) three times inside tools/sandbox
+(test_playbooks.py starts it there) and print one JSON report: a snapshot of the network
+(snapshot.py: iproute2's view), the play as `netvirt.linux.NAME` (converge), the play again (must
+change nothing), the play with `-e lab_state=absent` (teardown), a second snapshot.
+test_playbooks.py makes the assertions.
+
+usage: tools/sandbox .venv/bin/python playbook_runner.py PLAYBOOK_NAME MODULE_PYTHON
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+from snapshot import snapshot
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+RUNS = (('converge', []), ('again', []), ('teardown', ['-e', 'lab_state=absent']))
+RUN_TIMEOUT = 600
+
+
+def run(name, python, extra):
+    argv = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local',
+            '-e', json.dumps({'ansible_python_interpreter': python})] + extra + ['netvirt.linux.%s' % name]
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=RUN_TIMEOUT, check=False, cwd=REPO)
+    except subprocess.TimeoutExpired as exc:
+        return {'argv': argv, 'rc': None, 'output': (exc.output or '') + '\ntimed out after %d s' % RUN_TIMEOUT}
+    return {'argv': argv, 'rc': proc.returncode, 'output': proc.stdout}
+
+
+def main():
+    name, python = sys.argv[1], os.path.abspath(sys.argv[2])
+    report = {'before': snapshot(), 'runs': []}
+    for label, extra in RUNS:
+        step = run(name, python, extra)
+        step['label'] = label
+        report['runs'].append(step)
+        if step['rc'] != 0:
+            break
+    report['after'] = snapshot()
+    json.dump(report, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,129 @@
+"""Every seed lab playbook (playbooks/seed_*.yml), for every module interpreter, in a sandbox of its
+own (playbook_runner.py runs the three plays there): it converges, a second run changes nothing
+(changed=0 in the PLAY RECAP), the teardown (`-e lab_state=absent`) succeeds, and afterwards the
+network is exactly as before (snapshot.py: no namespace, link, address, route or rule left).
+Test ids: test_playbook[pyroute2-0.9-seed_002_veth_bridge]; select with `make integration K=seed_002`.
+The ansible output of the three runs is kept in tests/output/integration/pyroute2-X.Y/playbooks/NAME.log."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from harness import REPO, SANDBOX, module_pythons
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.path.join(HERE, 'playbook_runner.py')
+PLAYBOOKS = os.path.join(REPO, 'playbooks')
+RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
+
+
+def _playbooks():
+    return sorted(name[:-len('.yml')] for name in os.listdir(PLAYBOOKS)
+                  if name.startswith('seed_') and name.endswith('.yml'))
+
+
+def recap(output):
+    """The PLAY RECAP lines: {host: {'ok': n, 'changed': n, 'unreachable': n, 'failed': n}}."""
+    head, _sep, tail = output.rpartition('PLAY RECAP')
+    if not _sep:
+        return {}
+    return {m.group(1): {'ok': int(m.group(2)), 'changed': int(m.group(3)), 'unreachable': int(m.group(4)),
+                         'failed': int(m.group(5))}
+            for m in RECAP.finditer(tail)}
+
+
+def test_recap_parser():
+    text = ('TASK [x] ***\nchanged: [localhost]\n\nPLAY RECAP *********\n'
+            'localhost                  : ok=13   changed=2    unreachable=0    failed=0    skipped=1    '
+            'rescued=0    ignored=0   \n')
+    assert recap(text) == {'localhost': {'ok': 13, 'changed': 2, 'unreachable': 0, 'failed': 0}}
+    assert recap('no recap here') == {}
+
+
+def test_there_are_seed_playbooks():
+    assert {'seed_000_peers', 'seed_002_veth_bridge', 'seed_003_netfilter_path'} <= set(_playbooks())
+
+
+def _params():
+    return [pytest.param(python, name, id='%s-%s' % (python.label, name))
+            for python in module_pythons() for name in _playbooks()]
+
+
+@pytest.mark.parametrize('python,name', _params())
+def test_playbook(python, name, tmp_path):
+    if python.error:
+        pytest.fail(python.error, pytrace=False)
+    env = dict(os.environ)
+    env.pop('ANSIBLE_STDOUT_CALLBACK', None)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO, '.build', 'collections'),
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'PYTHONUNBUFFERED': '1',
+    })
+    argv = [SANDBOX, sys.executable, RUNNER, name, python.path]
+    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 1200)
+    started = time.monotonic()
+    with subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            tail = err.decode('utf-8', 'replace')[-3000:]
+            pytest.fail('playbook %s (%s) timed out after %.0f s\n%s' % (name, python.label, timeout, tail), pytrace=False)
+    out = out.decode('utf-8', 'replace')
+    err = err.decode('utf-8', 'replace')
+    elapsed = time.monotonic() - started
+
+    log_dir = os.path.join(REPO, 'tests', 'output', 'integration', python.label, 'playbooks')
+    os.makedirs(log_dir, exist_ok=True)
+    log = os.path.join(log_dir, '%s.log' % name)
+    try:
+        report = json.loads(out)
+    except ValueError:
+        report = None
+    with open(log, 'w') as handle:
+        handle.write('# %s\n# exit %s after %.1f s\n' % (' '.join(argv), proc.returncode, elapsed))
+        for step in (report or {}).get('runs', []):
+            handle.write('\n#### %s: %s (exit %s)\n%s' % (step['label'], ' '.join(step['argv']), step['rc'], step['output']))
+        if report is None:
+            handle.write(out)
+        handle.write(err)
+    assert proc.returncode == 0 and report is not None, \
+        'runner failed (exit %s, log %s):\n%s\n%s' % (proc.returncode, log, out[-3000:], err[-3000:])
+
+    runs = {step['label']: step for step in report['runs']}
+    for step in report['runs']:
+        if step['rc'] != 0:
+            pytest.fail('%s: run "%s" failed (exit %s; full log %s)\n---- last lines ----\n%s'
+                        % (name, step['label'], step['rc'], log, '\n'.join(step['output'].splitlines()[-120:])),
+                        pytrace=False)
+    assert list(runs) == ['converge', 'again', 'teardown']
+
+    first = recap(runs['converge']['output'])
+    assert first.get('localhost', {}).get('changed', 0) > 0, '%s: the first run changed nothing: %s' % (name, first)
+    second = recap(runs['again']['output'])
+    assert second.get('localhost', {}).get('ok', 0) > 0, '%s: no PLAY RECAP in the second run (log %s)' % (name, log)
+    assert second['localhost']['changed'] == 0, \
+        '%s: the second run changed something (%s); changed tasks:\n%s' % (
+            name, second, '\n'.join(line for line in runs['again']['output'].splitlines() if line.startswith('changed:')
+                                    or line.startswith('TASK [')))
+    third = recap(runs['teardown']['output'])
+    assert third.get('localhost', {}).get('changed', 0) > 0, '%s: the teardown changed nothing: %s' % (name, third)
+
+    assert report['before']['named'] == [], report['before']
+    assert report['after'] == report['before'], \
+        '%s: the teardown left something behind:\nbefore %s\nafter  %s' % (
+            name, json.dumps(report['before'], sort_keys=True), json.dumps(report['after'], sort_keys=True))
