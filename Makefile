@@ -61,7 +61,7 @@ bootstrap:
 
 demo: bootstrap
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=False \
-	ANSIBLE_RETRY_FILES_ENABLED=0 \
+	ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_CALLBACK_RESULT_FORMAT=yaml \
 	  $(SANDBOX) $(VENV)/bin/ansible-playbook -i localhost, -c local \
 	    -e ansible_python_interpreter=$(VENV)/bin/python playbooks/demo.yml
 
