@@ -285,6 +285,13 @@ def _message(action, code, fallback=None):
     return "%s failed%s: %s%s" % (action.describe(), option, meaning, name)
 
 
+def kernel_error(action, code, fallback=None):
+    """The ApplyError for an action the kernel refused with errno ``code`` (for writers that
+    talk to the kernel without pyroute2, see fastapply)."""
+    return ApplyError(_message(action, code, fallback), action=action, errno=code, option=action.option,
+                      obj=action.obj)
+
+
 def apply_plan(session, actions):
     """Apply in order. When a step fails, undo the creations made so far (newest first) so that a
     failed task leaves nothing half-made, then re-raise the first error."""

@@ -253,6 +253,14 @@ class Session(object):
     def drop_index(self, ref, name):
         self._indexes.get(ref, {}).pop(name, None)
 
+    def cached_index(self, ref, name):
+        """The remembered ifindex of ``name`` (see ``cache_indexes``), or None; asks nothing."""
+        return self._indexes.get(ref, {}).get(name) if self.cache_indexes else None
+
+    def remember_index(self, ref, name, index):
+        if self.cache_indexes:
+            self._indexes.setdefault(ref, {})[name] = index
+
     def create_here(self, name, sysctls=()):
         """Create a namespace bound under /var/run/netns/NAME without a fork, as `ip netns add`
         does (unshare(2) on the calling thread, bind mount, back home), writing ``sysctls``

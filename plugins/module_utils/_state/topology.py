@@ -27,6 +27,7 @@ import re
 import resource
 import time
 
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import fastapply
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
@@ -566,6 +567,12 @@ class TopologyKind(Kind):
         removals = plan.actions[start:]
         plan.actions[start:] = ([a for a in removals if a.op == 'route_del']
                                 + [a for a in removals if a.op != 'route_del'])
+
+    # -- apply ------------------------------------------------------------------------------
+    def apply(self, session, plan, ctx):
+        """The frequent steps as raw netlink requests, pipelined on this run's new objects
+        (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan."""
+        fastapply.apply_plan(session, plan.actions)
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
