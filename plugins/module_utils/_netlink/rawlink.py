@@ -158,14 +158,15 @@ def replies(data):
 
 # -- the socket -----------------------------------------------------------------------------
 class Channel(object):
-    """One netlink route socket (bound to the namespace it was opened in) with requests in flight."""
+    """One netlink route socket (bound to the namespace it was opened in) with requests in flight.
+    Sequence numbers start at ``first_seq``, away from rawdump's dumps on the same socket."""
 
-    def __init__(self, sock=None):
+    def __init__(self, sock=None, first_seq=0x10000):
         if sock is None:
             sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
             sock.bind((0, 0))
         self.sock = sock
-        self.seq = 0
+        self.seq = first_seq - 1
         self.pending = set()
 
     def close(self):

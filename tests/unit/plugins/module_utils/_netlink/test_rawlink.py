@@ -133,7 +133,7 @@ class FakeSocket(object):
 
 def test_pipelined_requests_get_their_own_errors_by_sequence():
     refusals = {2: errno.EEXIST, 3: errno.ENODEV}
-    chan = rawlink.Channel(FakeSocket(lambda t, seq, d: [ack(seq, refusals.get(seq, 0))]))
+    chan = rawlink.Channel(FakeSocket(lambda t, seq, d: [ack(seq, refusals.get(seq, 0))]), first_seq=1)
     seqs = [chan.send(rawlink.RTM_NEWLINK, rawlink.link_set(index=i, up=True)) for i in (1, 2, 3, 4)]
     assert seqs == [1, 2, 3, 4]
     assert chan.collect() == {1: 0, 2: errno.EEXIST, 3: errno.ENODEV, 4: 0}
@@ -145,12 +145,18 @@ def test_acks_in_one_chunk_out_of_order_and_stray_messages_are_sorted_out():
     def answer(msg_type, seq, data):
         return []
     sock = FakeSocket(answer)
-    chan = rawlink.Channel(sock)
+    chan = rawlink.Channel(sock, first_seq=1)
     chan.send(rawlink.RTM_NEWADDR, b'')
     chan.send(rawlink.RTM_NEWADDR, b'')
     # one chunk: an ack of an old request (seq 99, not in flight), seq 2 refused, then seq 1
     sock.queue = [ack(99, errno.EPERM) + ack(2, errno.EEXIST) + ack(1)]
     assert chan.collect() == {1: 0, 2: errno.EEXIST}
+
+
+def test_sequence_numbers_start_away_from_rawdumps():
+    chan = rawlink.Channel(FakeSocket())
+    assert chan.send(rawlink.RTM_NEWLINK, b'') == 0x10000
+    assert chan.collect() == {0x10000: 0}
 
 
 def test_request_waits_for_its_own_ack():
