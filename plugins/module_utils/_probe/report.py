@@ -78,10 +78,13 @@ def _cell(results):
 def matrix(results, rows=None, columns=None):
     """{'rows', 'columns', 'cells', 'table', 'lines'}: rows are the sources, columns the targets (a namespace,
     or an address given as is, with ' tcp/PORT' for TCP probes), both in the order given (``rows``,
-    ``columns``: the items of the matrix option), then in the order first probed.
+    ``columns``: the items of the matrix option), then in the order first probed, except that a
+    probed target which is also a source takes the source's place (so the namespaces read the same
+    way down and across, and the addresses and ports follow them).
     ``cells[row][column]`` is reachable, unreachable, 'n/m' (n of m addresses), skipped or no-address;
     a pair never probed has no cell."""
     rows, columns, groups = list(rows or []), list(columns or []), {}
+    given = len(columns)
     for result in results:
         row, column = result['row'], result['column']
         if row not in rows:
@@ -89,6 +92,9 @@ def matrix(results, rows=None, columns=None):
         if column not in columns:
             columns.append(column)
         groups.setdefault((row, column), []).append(result)
+    probed = columns[given:]
+    columns[given:] = ([r for r in rows if r in probed and r not in columns[:given]]
+                       + [c for c in probed if c not in rows])
     cells = {}
     for (row, column), group in groups.items():
         cells.setdefault(row, {})[column] = _cell(group)

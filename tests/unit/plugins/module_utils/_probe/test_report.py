@@ -99,6 +99,20 @@ def test_matrix_without_order_follows_the_probes_and_aligns_columns():
     assert '!' not in lines[2]
 
 
+def test_matrix_without_order_puts_targets_that_are_sources_in_the_rows_order():
+    # probes listed source by source: web's targets (app, db, outside) are seen before web itself
+    results = [res('web', 'app', True), res('web', 'db', True), res('web', 'outside', True),
+               res('app', 'web', True), res('app', '127.0.0.1 tcp/80', True, protocol='tcp', port=80),
+               res('outside', 'web', False, expect='unreachable'), res('db', 'web', True)]
+    report.evaluate(results)
+    m = report.matrix(results)
+    assert m['rows'] == ['web', 'app', 'outside', 'db']
+    assert m['columns'] == ['web', 'app', 'outside', 'db', '127.0.0.1 tcp/80']
+    lines = m['table'].splitlines()
+    assert lines[0].split()[3:] == ['web', 'app', 'outside', 'db', '127.0.0.1', 'tcp/80']
+    assert lines[1].split() == ['web', '.', 'ok', 'ok', 'ok', '.']
+
+
 def test_summary():
     results = [res('a', 'b', True), res('a', 'c', False, expect='unreachable'), res('b', 'a', False),
                res('b', 'c', None, status='skipped'), res('c', 'a', True, expect='any')]
