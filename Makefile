@@ -1,7 +1,7 @@
 # netvirt.linux build and test entry points. See tests/README.md.
 #
-#   make test                     unit, integration-all, sanity, lint, build;
-#                                 stops at the first failure
+#   make test                     unit, integration-all, sanity, lint, build,
+#                                 molecule; stops at the first failure
 #   make integration-all          the integration tests with modules on pyroute2
 #                                 0.9 and on 0.7, in one pytest session
 #   make integration              ... with modules on pyroute2 0.9 only
@@ -12,6 +12,9 @@
 #   make integration K=seed_003   one seed lab playbook (tests/integration/test_playbooks.py)
 #   make integration JOBS=1       no parallel tests (default: pytest-xdist,
 #                                 JOBS=auto, one worker per CPU)
+#   make molecule                 every molecule scenario (roles/*/molecule/*) on
+#                                 podman containers of a locally built image;
+#                                 S="veth_pair routed_subnets/two_hosts" for some
 #   make demo | bench | clean | distclean
 
 SHELL := /bin/bash
@@ -50,11 +53,11 @@ define run_integration
 	exit $$rc
 endef
 
-.PHONY: all test bootstrap demo unit integration integration-pyroute2-0.7 integration-all sanity build bench lint clean distclean
+.PHONY: all test bootstrap demo unit integration integration-pyroute2-0.7 integration-all sanity build bench lint molecule clean distclean
 
 all: test
 
-test: unit integration-all sanity lint build
+test: unit integration-all sanity lint build molecule
 
 bootstrap:
 	@$(ROOT)/tools/bootstrap
@@ -101,9 +104,14 @@ lint: bootstrap
 	PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_HOME=$(ROOT)/.build/ansible-home \
 	  $(VENV)/bin/ansible-lint --profile production --nocolor
 
+# molecule scenarios (tools/molecule; tests/molecule/README.md): S= selects ROLE or ROLE/SCENARIO.
+S ?=
+molecule: bootstrap
+	$(ROOT)/tools/molecule $(S)
+
 clean:
 	rm -rf .build tests/output .pytest_cache .ansible
 	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf .venv .venv-pyroute2-0.7
+	rm -rf .venv .venv-pyroute2-0.7 .venv-molecule
