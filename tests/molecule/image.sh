@@ -71,6 +71,10 @@ tar -C "$rootfs" --numeric-owner -c . \
 log "saving $archive"
 "$podman" save -q "$image" | zstd -q -T0 -o "$archive.tmp"
 mv -f -- "$archive.tmp" "$archive"
-# Older images of this script are of no use any more.
+# Older images of this script are of no use any more: their cache files and podman images go.
 find "$cache" -maxdepth 1 -name 'netvirt-molecule-*.tar.zst' ! -name "${archive##*/}" -delete
+"$podman" images --format '{{.Repository}}:{{.Tag}}' --filter reference=localhost/netvirt-molecule \
+    | while read -r old; do
+        [[ $old == "$image" ]] || "$podman" rmi -f "$old" >/dev/null 2>&1 || true
+    done
 echo "$image"
