@@ -356,7 +356,7 @@ def table(results, f):
 
     row('(1) shell script, one `ip` command per step', 'ip')
     row('(2) `ip -batch` (root batch + one `ip -n NS -batch` per namespace)', 'batch')
-    row('(3) raw pyroute2 script written for speed (the floor)', 'raw')
+    row('(3) raw pyroute2 script written for speed', 'raw')
     loop_n, loop_t = results.get('loop', (LOOP_N, float('nan')))
     lines.append('| (4) loop of per-object module tasks (N=%d), whole ansible-playbook | %s |'
                  % (loop_n, ' | '.join(['%.2f s' % loop_t] + ['-'] * (len(NS) - 1))))
