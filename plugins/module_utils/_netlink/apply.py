@@ -300,11 +300,17 @@ def apply_plan(session, actions):
         try:
             apply_one(session, action)
         except NetvirtError:
-            for previous in reversed(done):
-                if previous.undo is not None:
-                    try:
-                        apply_one(session, previous.undo)
-                    except NetvirtError:
-                        pass
+            undo(session, done)
             raise
         done.append(action)
+
+
+def undo(session, done):
+    """Undo the creations among ``done`` (the steps applied so far), newest first; an undo that
+    fails is passed over (the first error is the one reported)."""
+    for previous in reversed(done):
+        if previous.undo is not None:
+            try:
+                apply_one(session, previous.undo)
+            except NetvirtError:
+                pass

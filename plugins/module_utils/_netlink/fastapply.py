@@ -25,7 +25,7 @@ import socket
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawlink
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.apply import (
-    IFA_F_NODAD, apply_one, kernel_error)
+    IFA_F_NODAD, apply_one, kernel_error, undo)
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError
 
 MAX_CHANNELS = 64
@@ -212,10 +212,5 @@ def apply_plan(session, actions, pipeline=True):
         writer.flush()
     except NetvirtError:
         writer.drain()
-        for previous in reversed(done):
-            if previous.undo is not None:
-                try:
-                    apply_one(session, previous.undo)
-                except NetvirtError:
-                    pass
+        undo(session, done)
         raise

@@ -23,40 +23,23 @@ import os
 import socket
 import struct
 
-NETLINK_ROUTE = 0
-NLM_F_REQUEST = 0x1
+# Shared with the reader (rawdump); RTM_NEWADDR is used by the callers as rawlink.RTM_NEWADDR.
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink.rawdump import (  # pylint: disable=unused-import
+    NLM_F_REQUEST, NLMSG_ERROR, RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR,
+    IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_LINKINFO, IFLA_IFALIAS, IFLA_INFO_KIND,
+    IFA_ADDRESS, IFA_LOCAL, _NLMSGHDR, _IFINFOMSG, _IFADDRMSG, _RTATTR, _U32, _S32, open_socket)
+
+# Only the writer needs these (the rest are shared with the reader, rawdump).
 NLM_F_ACK = 0x4
 NLM_F_EXCL = 0x200
 NLM_F_CREATE = 0x400
-NLMSG_ERROR = 2
-NLMSG_DONE = 3
-RTM_NEWLINK = 16
-RTM_GETLINK = 18
-RTM_NEWADDR = 20
 RTM_DELADDR = 21
-
-IFLA_ADDRESS = 1
-IFLA_IFNAME = 3
-IFLA_MTU = 4
-IFLA_MASTER = 10
-IFLA_LINKINFO = 18
-IFLA_IFALIAS = 20
 IFLA_NET_NS_FD = 28
-IFLA_INFO_KIND = 1
 IFLA_INFO_DATA = 2
 VETH_INFO_PEER = 1
-IFA_ADDRESS = 1
-IFA_LOCAL = 2
 IFA_BROADCAST = 4
 IFA_FLAGS = 8
 IFF_UP = 0x1
-
-_NLMSGHDR = struct.Struct('=IHHII')
-_IFINFOMSG = struct.Struct('=BxHiII')
-_IFADDRMSG = struct.Struct('=BBBBI')
-_RTATTR = struct.Struct('=HH')
-_U32 = struct.Struct('=I')
-_S32 = struct.Struct('=i')
 
 
 # -- encoding -------------------------------------------------------------------------------
@@ -163,8 +146,7 @@ class Channel(object):
 
     def __init__(self, sock=None, first_seq=0x10000):
         if sock is None:
-            sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
-            sock.bind((0, 0))
+            sock = open_socket()
         self.sock = sock
         self.seq = first_seq - 1
         self.pending = set()

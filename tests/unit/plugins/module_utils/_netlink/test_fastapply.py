@@ -13,7 +13,7 @@ import struct
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._netlink import fastapply, rawdump, rawlink
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, fastapply, rawdump, rawlink
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
 
@@ -127,6 +127,7 @@ def undone(monkeypatch):
     def fake_apply_one(session, action):
         calls.append((action.op, action.netns, action.params.get('name')))
     monkeypatch.setattr(fastapply, 'apply_one', fake_apply_one)
+    monkeypatch.setattr(apply, 'apply_one', fake_apply_one)   # the undo (apply.undo) goes through it
     return calls
 
 
