@@ -8,25 +8,38 @@ __metaclass__ = type
 
 import traceback
 
-try:
-    import pyroute2
-    from pyroute2 import IPRoute  # pylint: disable=unused-import
-    from pyroute2 import netns as pyroute2_netns  # pylint: disable=unused-import
-    from pyroute2.netlink.exceptions import NetlinkError
-    HAS_PYROUTE2 = True
-    PYROUTE2_IMPORT_ERROR = None
-    PYROUTE2_VERSION = getattr(pyroute2, '__version__', 'unknown')
-except ImportError:
-    pyroute2 = None
-    IPRoute = None
-    pyroute2_netns = None
-    HAS_PYROUTE2 = False
-    PYROUTE2_IMPORT_ERROR = traceback.format_exc()
-    PYROUTE2_VERSION = None
+# Imported on first use (PEP 562 module __getattr__), not when this file is imported: a module
+# that runs no netlink (iptables) does not pay pyroute2's import (~60 ms) for nothing.
+_NAMES = ('pyroute2', 'IPRoute', 'pyroute2_netns', 'NetlinkError', 'HAS_PYROUTE2', 'PYROUTE2_IMPORT_ERROR',
+          'PYROUTE2_VERSION')
 
-    class NetlinkError(Exception):
-        """Stand-in so that ``except NetlinkError`` works without pyroute2."""
 
-        def __init__(self, code=0, msg=None):
-            super(NetlinkError, self).__init__(code, msg)
-            self.code = code
+def _load():
+    found = {}
+    try:
+        import pyroute2
+        from pyroute2 import IPRoute
+        from pyroute2 import netns as pyroute2_netns
+        from pyroute2.netlink.exceptions import NetlinkError
+        found.update(pyroute2=pyroute2, IPRoute=IPRoute, pyroute2_netns=pyroute2_netns, NetlinkError=NetlinkError,
+                     HAS_PYROUTE2=True, PYROUTE2_IMPORT_ERROR=None,
+                     PYROUTE2_VERSION=getattr(pyroute2, '__version__', 'unknown'))
+    except ImportError:
+        found.update(pyroute2=None, IPRoute=None, pyroute2_netns=None, NetlinkError=_MissingNetlinkError,
+                     HAS_PYROUTE2=False, PYROUTE2_IMPORT_ERROR=traceback.format_exc(), PYROUTE2_VERSION=None)
+    globals().update(found)
+
+
+class _MissingNetlinkError(Exception):
+    """Stand-in so that ``except NetlinkError`` works without pyroute2."""
+
+    def __init__(self, code=0, msg=None):
+        super(_MissingNetlinkError, self).__init__(code, msg)
+        self.code = code
+
+
+def __getattr__(name):
+    if name in _NAMES:
+        _load()
+        return globals()[name]
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
