@@ -16,6 +16,12 @@ iptables knows every extension's canonical form, so it decides:
    hooks, addresses); then iptables-save of the scratch chain gives each rule's canonical text,
    in order. The target is never touched, so check mode and errors leave nothing behind.
 
+3. A candidate the caller marks *trusted* is taken as is: a structured rule whose every value is
+   written the way iptables prints it (``rules.render``'s ``exact``), in a real run where every
+   rule of ours already in the chain was found verbatim (so no rule of ours can be the same rule
+   printed differently). Such a rule is checked by the kernel when it is committed (all or
+   nothing), not before; this is what lets a new chain of 1000 rules cost one read and one commit.
+
 A refused rule fails naming its option (``rules[3]``) with iptables' own message.
 """
 
@@ -37,27 +43,38 @@ def _scratch_load(runner, family, backend, table, chain, builtin, user_chains, s
     return rc, err, first_rule_line
 
 
-def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj):
-    """``candidates``: [(option, spec)]. Returns the canonical specs in the same order."""
+def user_chains(observed):
+    return [c for c in observed['order'] if observed['chains'].get(c) is None]
+
+
+def find_refused(runner, family, backend, table, chain, builtin, observed, specs):
+    """(index, stderr) of the first of ``specs`` iptables refuses on its own in the scratch
+    namespace, or (None, None). For a refusal at COMMIT, where iptables-legacy does not say which
+    rule the kernel refused."""
+    for n, spec in enumerate(specs):
+        rc, err, _f = _scratch_load(runner, family, backend, table, chain, builtin, user_chains(observed), [spec])
+        if rc != 0:
+            return n, err
+    return None, None
+
+
+def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj, trusted=None):
+    """``candidates``: [(option, spec)]; ``trusted``: None or a bool per candidate (see 3. above).
+    Returns the canonical specs in the same order."""
     known = set(s for _c, s in observed['rules'])
-    unknown = [k for k, (_opt, spec) in enumerate(candidates) if spec not in known]
+    unknown = [k for k, (_opt, spec) in enumerate(candidates) if spec not in known and not (trusted and trusted[k])]
     out = [spec for _opt, spec in candidates]
     if not unknown:
         return out
-    user_chains = [c for c in observed['order'] if observed['chains'].get(c) is None]
     specs = [candidates[k][1] for k in unknown]
-    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains, specs)
+    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains(observed), specs)
     if rc != 0:
         line = rules.error_line(err)
         k = line - first if line is not None else -1
         if not 0 <= k < len(specs):
             # refused at COMMIT (the kernel said no, iptables-legacy does not say which rule): one by one
-            k = None
-            for n, spec in enumerate(specs):
-                rc1, err1, _f = _scratch_load(runner, family, backend, table, chain, builtin, user_chains, [spec])
-                if rc1 != 0:
-                    k, err = n, err1
-                    break
+            k, err1 = find_refused(runner, family, backend, table, chain, builtin, observed, specs)
+            err = err1 if k is not None else err
         option = candidates[unknown[k]][0] if k is not None else 'rules'
         what = " '%s'" % candidates[unknown[k]][1] if k is not None else 's'
         raise ValidationError("option %s of %s (%s): iptables refused the rule%s: %s"

@@ -37,6 +37,20 @@ _PORT_RE = re.compile(r'^[0-9]+(:[0-9]*)?$|^:[0-9]+$')
 CTSTATES = ('INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT')
 POLICIES = ('ACCEPT', 'DROP')
 PORT_PROTOCOLS = ('tcp', 'udp', 'udplite', 'sctp', 'dccp')
+
+# What render() may call *exact*: spellings iptables-save prints back unchanged (checked against
+# iptables on both backends and both IP versions by the iptables_render integration target). An
+# exact text that is not in the chain is a new rule, without asking iptables (see canon).
+EXACT_PROTOCOLS = ('tcp', 'udp', 'udplite', 'sctp', 'icmp')
+EXACT_REJECT_WITH = ('icmp-net-unreachable', 'icmp-host-unreachable', 'icmp-port-unreachable',
+                     'icmp-proto-unreachable', 'icmp-net-prohibited', 'icmp-host-prohibited',
+                     'icmp-admin-prohibited', 'tcp-reset', 'icmp6-no-route', 'icmp6-adm-prohibited',
+                     'icmp6-addr-unreachable', 'icmp6-port-unreachable')
+# targets whose printed form render() knows, with the target options each may take
+EXACT_TARGETS = {'ACCEPT': (), 'DROP': (), 'RETURN': (), 'MASQUERADE': ('to_ports',), 'REDIRECT': ('to_ports',),
+                 'DNAT': ('to_destination',), 'SNAT': ('to_source',), 'LOG': ('log_prefix',),
+                 'REJECT': ('reject_with',)}
+_EXACT_NAT_RE = re.compile(r'^([0-9.]+)(:([0-9]+)(-([0-9]+))?)?$')
 _COMMANDS = ('-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace', '-N', '--new-chain',
              '-X', '--delete-chain', '-F', '--flush', '-P', '--policy', '-E', '--rename-chain', '-Z', '--zero')
 
@@ -121,6 +135,34 @@ def _network(value, option, obj, families):
     return negated, net.with_prefixlen
 
 
+def _exact_network(text):
+    """iptables prints a /0 not at all, and an IPv6 address whose first 80 bits are zero with an
+    embedded IPv4 part (::ffff:1.2.3.4) where Python does not: those are not exact."""
+    net = ipaddress.ip_network(text, strict=False)
+    return net.prefixlen > 0 and not (net.version == 6 and int(net.network_address) >> 48 == 0)
+
+
+def _exact_port(text):
+    """A number, or a range low:high that iptables prints as given (not 0:..., not ...:65535)."""
+    parts = text.split(':')
+    if not all(p.isdigit() for p in parts) or len(parts) > 2:
+        return False
+    return len(parts) == 1 or 0 < int(parts[0]) < int(parts[1]) < 65535
+
+
+def _exact_nat(value):
+    found = _EXACT_NAT_RE.match(value)
+    if not found:
+        return False
+    try:
+        ipaddress.IPv4Address(found.group(1))
+    except ValueError:
+        return False
+    if found.group(5) is not None:
+        return int(found.group(3)) < int(found.group(5)) <= 65535
+    return found.group(3) is None or int(found.group(3)) <= 65535
+
+
 def _iface(value, option, obj):
     negated, text = _neg(value)
     if not text or len(text) > 15 or '/' in text or ' ' in text or text.startswith('-'):
@@ -161,20 +203,31 @@ def _word(value, option, obj):
 
 
 def render(fields, mark, option, obj):
-    """Structured fields -> (spec text, families it is limited to or empty set).
+    """Structured fields -> (spec text, families it is limited to or empty set, exact).
 
     The order is the one iptables-save prints (addresses, interfaces, protocol, then matches in the
     order given, then the target), so that a rule already in the chain is recognised without a
-    round trip; iptables still has the last word (see canon)."""
+    round trip. ``exact`` is True when every value is written the way iptables-save prints it
+    (numbers, not service names; known protocols and targets; see EXACT_*), so the text is
+    iptables' own; a jump or goto to a word that is not a known target is exact only if that user
+    chain exists (the caller checks, see ``chain_ref``). Otherwise iptables has the last word
+    (see canon)."""
     def opt(key):
         return '%s.%s' % (option, key)
 
     families = set()
     parts = []
+    exact = [True]
+
+    def inexact():
+        exact[0] = False
+
     for key, flag in (('source', '-s'), ('destination', '-d')):
         if fields.get(key) not in (None, ''):
             negated, net = _network(fields[key], opt(key), obj, families)
             parts.append('%s%s %s' % ('! ' if negated else '', flag, net))
+            if not _exact_network(net):
+                inexact()
     for key, flag in (('in_interface', '-i'), ('out_interface', '-o')):
         if fields.get(key) not in (None, ''):
             negated, name = _iface(fields[key], opt(key), obj)
@@ -182,6 +235,8 @@ def render(fields, mark, option, obj):
     proto = None
     if fields.get('protocol') not in (None, ''):
         negated, proto = _neg(_word(fields['protocol'], opt('protocol'), obj))
+        if proto != proto.lower() or proto not in EXACT_PROTOCOLS:
+            inexact()
         proto = proto.lower()
         parts.append('%s-p %s' % ('! ' if negated else '', proto))
         if negated:
@@ -203,13 +258,17 @@ def render(fields, mark, option, obj):
                                   opt(which), obj)
         if sport not in (None, '') or dport not in (None, ''):
             words = ['-m %s' % proto]
-            if sport not in (None, ''):
-                words.append('--sport %s' % _port(sport, opt('source_port'), obj))
-            if dport not in (None, ''):
-                words.append('--dport %s' % _port(dport, opt('destination_port'), obj))
+            for value, flag, key in ((sport, '--sport', 'source_port'), (dport, '--dport', 'destination_port')):
+                if value not in (None, ''):
+                    text = _port(value, opt(key), obj)
+                    words.append('%s %s' % (flag, text))
+                    if not _exact_port(text):
+                        inexact()
             parts.append(' '.join(words))
         if dports:
             ports = [_port(p, opt('destination_ports'), obj).replace('-', ':') for p in dports]
+            if len(ports) < 2 or not all(_exact_port(p) for p in ports):
+                inexact()
             parts.append('-m multiport --dports %s' % ','.join(ports))
     if fields.get('ctstate'):
         states = []
@@ -252,11 +311,45 @@ def render(fields, mark, option, obj):
     if jump:
         parts.append('-j %s' % _word(jump, opt('jump'), obj))
         parts.extend(target_opts)
+        if not _exact_target(jump, fields):
+            inexact()
     elif goto:
         parts.append('-g %s' % _word(goto, opt('goto'), obj))
     if len(families) > 1:
         raise ValidationError("option %s of %s: the rule mixes IPv4 and IPv6 addresses" % (option, obj), option, obj)
-    return ' '.join(parts), families
+    return ' '.join(parts), families, exact[0]
+
+
+TARGET_OPTIONS = ('to_destination', 'to_source', 'to_ports', 'reject_with', 'log_prefix')
+
+
+def _exact_target(jump, fields):
+    given = [k for k in TARGET_OPTIONS if fields.get(k) not in (None, '')]
+    if jump not in EXACT_TARGETS:
+        return not given        # a user chain (if it exists: chain_ref) takes no options
+    if [k for k in given if k not in EXACT_TARGETS[jump]]:
+        return False
+    if jump == 'REJECT':        # iptables prints the default --reject-with, which depends on the IP version
+        return fields.get('reject_with') in EXACT_REJECT_WITH
+    for key in ('to_destination', 'to_source'):
+        if key in given and not _exact_nat(str(fields[key])):
+            return False
+    if 'to_ports' in given:
+        ports = str(fields['to_ports']).split('-')
+        if not all(p.isdigit() for p in ports) or len(ports) > 2 or (len(ports) == 2 and
+                                                                     not int(ports[0]) < int(ports[1])):
+            return False
+    return True
+
+
+def chain_ref(fields):
+    """The user chain a structured rule jumps or goes to (a word that is not a known target), or None."""
+    if fields.get('goto'):
+        return str(fields['goto'])
+    jump = fields.get('jump')
+    if jump and jump not in EXACT_TARGETS:
+        return str(jump)
+    return None
 
 
 def from_string(text, mark, option, obj):

@@ -5,8 +5,9 @@
 
 observe: take the namespace's lock, one iptables-save per IP version, canonicalise the wanted
 rules with iptables itself (_iptables.canon); plan: the fewest deletions/insertions (and chain,
-policy) as actions, one per iptables-restore line; apply: one payload per IP version, all
-``iptables-restore --noflush --test``-ed first, then committed with ``--wait``. Needs no pyroute2.
+policy) as actions, one per iptables-restore line; apply: one payload per IP version, committed
+with ``iptables-restore --noflush --wait`` (one table, all or nothing); with two IP versions both
+payloads are ``--test``-ed before either is committed. Needs no pyroute2.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -59,6 +60,7 @@ class IptablesKind(Kind):
         self.lock = None
         self.runner = None
         self.backend = None
+        self.seen = {}          # family -> (parsed table, specs taken without the kernel's check)
 
     # -- desired -------------------------------------------------------------------------------
     def desired(self, params):
@@ -89,16 +91,19 @@ class IptablesKind(Kind):
                     raise ValidationError("option %s of %s: give either rule (iptables-save syntax) or the fields "
                                           "(%s), not both" % (option, obj, ', '.join(given)), option, obj)
                 spec, fams = rules.from_string(rule['rule'], mark, option, obj)
+                exact, ref = False, None
             else:
                 if not given:
                     raise ValidationError("option %s of %s: the rule is empty (give rule, or fields such as "
                                           "protocol and jump)" % (option, obj), option, obj)
-                spec, fams = rules.render(rule, mark, option, obj)
+                spec, fams, exact = rules.render(rule, mark, option, obj)
+                ref = rules.chain_ref(rule)
             if fams and not set(fams) & set(families):
                 raise ValidationError("option %s of %s: the rule is for %s but ip_version is %s"
                                       % (option, obj, rules.FAMILY_NAME[list(fams)[0]], params['ip_version']),
                                       option, obj)
-            wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if not fams or f in fams]})
+            wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if not fams or f in fams],
+                           'exact': exact, 'ref': ref})
         return {'netns': netns, 'table': table, 'chain': chain, 'builtin': builtin, 'obj': obj, 'owner': owner,
                 'mark': mark, 'families': families, 'whole': whole, 'rules': wanted, 'policy': params.get('policy'),
                 'position': params['position'], 'state': params['state'], 'backend': params['backend'],
@@ -120,15 +125,23 @@ class IptablesKind(Kind):
         else:
             self.lock = command.Lock(session.identity(netns)).acquire()
         self.runner = command.Runner(session, netns)
+        # A real run on one IP version may take exact rule texts as iptables' own (canon, 3.): its
+        # one commit is all or nothing. Check mode, and two IP versions (two commits), have every
+        # new rule checked by the kernel first, in the scratch namespace.
+        fast = exists and not ctx.check_mode and len(desired['families']) == 1 and desired['state'] == 'present'
         try:
             for family in desired['families']:
                 parsed = self._read(family, backend, table) if exists else None
                 if parsed is None or not parsed['found']:
                     parsed = {'found': False, 'rules': [], 'order': list(rules.BUILTIN[table]),
                               'chains': dict((c, 'ACCEPT') for c in rules.BUILTIN[table])}
-                candidates = [(r['option'], r['spec']) for r in desired['rules'] if family in r['families']]
+                chosen = [r for r in desired['rules'] if family in r['families']]
+                candidates = [(r['option'], r['spec']) for r in chosen]
+                trusted = self._trusted(desired, parsed, chosen) if fast else None
                 specs = canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
-                                           parsed, candidates, obj) if desired['state'] == 'present' else []
+                                           parsed, candidates, obj, trusted) if desired['state'] == 'present' else []
+                known = set(s for _c, s in parsed['rules'])
+                self.seen[family] = (parsed, set(s for s, t in zip(specs, trusted or []) if t and s not in known))
                 self._unique(candidates, specs, family, obj)
                 observed['families'][family] = {'table': parsed, 'desired': specs,
                                                 'options': dict(zip(specs, [o for o, _s in candidates]))}
@@ -153,6 +166,20 @@ class IptablesKind(Kind):
                                % (rules.obj_name(table, ''), command.binary(family, backend, 'save'),
                                   rules.error_text(err)), 'backend')
         return rules.parse_save(out, table)
+
+    @staticmethod
+    def _trusted(desired, parsed, chosen):
+        """Which wanted rules may be taken as iptables prints them (a bool each), or None when a rule
+        of ours in the chain was not found verbatim: it may be one of them printed differently by this
+        iptables, so iptables must print them all (canon)."""
+        chain = desired['chain']
+        current = [s for c, s in parsed['rules'] if c == chain]
+        ours = current if desired['whole'] else [s for s in current if rules.owned(s, desired['mark'])]
+        given = set(r['spec'] for r in chosen)
+        if any(s not in given for s in ours):
+            return None
+        chains = set(c for c in canon.user_chains(parsed) if c != chain)
+        return [bool(r['exact']) and (r['ref'] is None or r['ref'] in chains) for r in chosen]
 
     @staticmethod
     def _unique(candidates, specs, family, obj):
@@ -236,7 +263,10 @@ class IptablesKind(Kind):
         for action in plan.actions:
             by_family.setdefault(action.params['family'], []).append(action)
             table = action.params['table']
-        for test in (True, False):
+        # One iptables-restore commits one table all or nothing (nft: one kernel transaction; legacy:
+        # one table replace), so one payload needs no --test first. Two (IPv4 and IPv6) are both
+        # tested before either is committed, so that a refusal of one leaves the other unchanged.
+        for test in ((True, False) if len(by_family) > 1 else (False,)):
             for family in sorted(by_family):
                 actions = by_family[family]
                 argv = [command.binary(family, backend, 'restore'), '--noflush', '--wait']
@@ -251,12 +281,27 @@ class IptablesKind(Kind):
                     line = rules.error_line(err)
                     k = line - 2 if line is not None else -1
                     action = actions[k] if 0 <= k < len(actions) else None
+                    if action is None:
+                        action, err = self._culprit(family, actions, err)
                     what = action.describe() if action else 'the change'
                     option = action.option if action else 'rules'
                     raise ApplyError('option %s of %s (%s): iptables-restore%s refused %s; nothing was changed: %s'
                                      % (option, actions[0].obj, rules.FAMILY_NAME[family], ' --test' if test else '',
                                         what, rules.error_text(err)),
                                      action=action, option=option, obj=actions[0].obj)
+
+    def _culprit(self, family, actions, err):
+        """The kernel refused the commit without naming a line (iptables-legacy): if rules went in
+        unchecked (taken as exact), find the one refused on its own in the scratch namespace."""
+        parsed, unchecked = self.seen.get(family, (None, set()))
+        suspects = [a for a in actions if a.params.get('spec') in unchecked and a.params['line'].split(' ', 1)[0]
+                    in ('-A', '-I')]
+        if not suspects:
+            return None, err
+        table, chain = suspects[0].params['table'], suspects[0].params['line'].split(' ', 2)[1]
+        k, err1 = canon.find_refused(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table],
+                                     parsed, [a.params['spec'] for a in suspects])
+        return (suspects[k], err1) if k is not None else (None, err)
 
     # -- result --------------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):

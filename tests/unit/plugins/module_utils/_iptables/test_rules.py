@@ -15,27 +15,64 @@ OBJ = 'iptables chain filter/INPUT'
 MARK = 'netvirt:filter/INPUT'
 
 RENDER = [
+    # (fields, mark, text, families, exact)
     ({'protocol': 'tcp', 'destination_port': '80', 'jump': 'ACCEPT'}, None,
-     '-p tcp -m tcp --dport 80 -j ACCEPT', set()),
+     '-p tcp -m tcp --dport 80 -j ACCEPT', set(), True),
     ({'protocol': 'tcp', 'destination_port': '80', 'jump': 'ACCEPT'}, MARK,
-     '-p tcp -m comment --comment "netvirt:filter/INPUT" -m tcp --dport 80 -j ACCEPT', set()),
+     '-p tcp -m comment --comment "netvirt:filter/INPUT" -m tcp --dport 80 -j ACCEPT', set(), True),
     ({'source': '10.0.0.1', 'in_interface': 'lo', 'ctstate': ['established', 'RELATED'], 'jump': 'ACCEPT'}, None,
-     '-s 10.0.0.1/32 -i lo -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', {4}),
+     '-s 10.0.0.1/32 -i lo -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', {4}, True),
     ({'source': '10.0.0.0/24', 'out_interface': '!br0', 'jump': 'MASQUERADE'}, None,
-     '-s 10.0.0.0/24 ! -o br0 -j MASQUERADE', {4}),
+     '-s 10.0.0.0/24 ! -o br0 -j MASQUERADE', {4}, True),
     ({'protocol': 'tcp', 'destination_port': '8081', 'jump': 'DNAT', 'to_destination': '10.0.0.2:80'}, None,
-     '-p tcp -m tcp --dport 8081 -j DNAT --to-destination 10.0.0.2:80', {4}),
-    ({'destination': 'fd00::1', 'jump': 'DROP'}, None, '-d fd00::1/128 -j DROP', {6}),
+     '-p tcp -m tcp --dport 8081 -j DNAT --to-destination 10.0.0.2:80', {4}, True),
+    ({'destination': 'fd00::1', 'jump': 'DROP'}, None, '-d fd00::1/128 -j DROP', {6}, True),
     ({'protocol': 'tcp', 'destination_ports': ['80', '443'], 'comment': 'web "x"', 'jump': 'REJECT',
       'reject_with': 'tcp-reset'}, None,
-     '-p tcp -m multiport --dports 80,443 -m comment --comment "web \\"x\\"" -j REJECT --reject-with tcp-reset', set()),
-    ({'in_interface': 'br0', 'goto': 'LAB'}, None, '-i br0 -g LAB', set()),
+     '-p tcp -m multiport --dports 80,443 -m comment --comment "web \\"x\\"" -j REJECT --reject-with tcp-reset', set(),
+     True),
+    ({'in_interface': 'br0', 'goto': 'LAB'}, None, '-i br0 -g LAB', set(), True),
+    ({'protocol': 'udp', 'source_port': '1000:2000', 'jump': 'MASQUERADE', 'to_ports': '3000-3100'}, None,
+     '-p udp -m udp --sport 1000:2000 -j MASQUERADE --to-ports 3000-3100', set(), True),
+    # spellings iptables prints differently: not exact, iptables decides (canon)
+    ({'protocol': 'tcp', 'destination_port': 'http', 'jump': 'ACCEPT'}, None,
+     '-p tcp -m tcp --dport http -j ACCEPT', set(), False),
+    ({'protocol': '6', 'jump': 'ACCEPT'}, None, '-p 6 -j ACCEPT', set(), False),
+    ({'protocol': 'TCP', 'jump': 'ACCEPT'}, None, '-p tcp -j ACCEPT', set(), False),
+    ({'protocol': 'gre', 'jump': 'ACCEPT'}, None, '-p gre -j ACCEPT', set(), False),
+    ({'source': '0.0.0.0/0', 'jump': 'ACCEPT'}, None, '-s 0.0.0.0/0 -j ACCEPT', {4}, False),
+    ({'source': '::ffff:192.0.2.1', 'jump': 'ACCEPT'}, None, '-s ::ffff:c000:201/128 -j ACCEPT', {6}, False),
+    ({'protocol': 'tcp', 'destination_port': '0:1023', 'jump': 'ACCEPT'}, None,
+     '-p tcp -m tcp --dport 0:1023 -j ACCEPT', set(), False),
+    ({'protocol': 'tcp', 'destination_port': '1024:', 'jump': 'ACCEPT'}, None,
+     '-p tcp -m tcp --dport 1024: -j ACCEPT', set(), False),
+    ({'protocol': 'tcp', 'destination_ports': ['80'], 'jump': 'ACCEPT'}, None,
+     '-p tcp -m multiport --dports 80 -j ACCEPT', set(), False),
+    ({'jump': 'REJECT'}, None, '-j REJECT', set(), False),
+    ({'jump': 'REJECT', 'reject_with': 'tcp-rst'}, None, '-j REJECT --reject-with tcp-rst', set(), False),
+    ({'jump': 'ACCEPT', 'to_ports': '80'}, None, '-j ACCEPT --to-ports 80', set(), False),
+    ({'jump': 'DNAT', 'to_destination': '[fd00::2]:80'}, None, '-j DNAT --to-destination [fd00::2]:80', {6},
+     False),
+    ({'jump': 'DNAT', 'to_destination': '10.0.0.2:90-80'}, None, '-j DNAT --to-destination 10.0.0.2:90-80', {4},
+     False),
 ]
 
 
-@pytest.mark.parametrize('fields,mark,text,families', RENDER)
-def test_render(fields, mark, text, families):
-    assert rules.render(fields, mark, 'rules[0]', OBJ) == (text, families)
+@pytest.mark.parametrize('fields,mark,text,families,exact', RENDER)
+def test_render(fields, mark, text, families, exact):
+    assert rules.render(fields, mark, 'rules[0]', OBJ) == (text, families, exact)
+
+
+@pytest.mark.parametrize('fields,ref', [
+    ({'jump': 'ACCEPT'}, None),
+    ({'jump': 'DNAT', 'to_destination': '10.0.0.2'}, None),
+    ({'jump': 'LAB'}, 'LAB'),
+    ({'jump': 'CT'}, 'CT'),
+    ({'goto': 'LAB'}, 'LAB'),
+    ({'protocol': 'tcp'}, None),
+])
+def test_chain_ref(fields, ref):
+    assert rules.chain_ref(fields) == ref
 
 
 BAD_RENDER = [

@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which iptables commands the iptables kind runs (observe -> plan -> apply against a fake
+iptables that keeps one table per IP version as text and prints rules as given, except what a
+test tells it to print differently): exact rules skip the scratch round trip only in a real run
+on one IP version, one payload is committed without --test, two are tested first, and a refusal
+at COMMIT that names no line is traced to its rule."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+
+M = '-m comment --comment "netvirt:filter/INPUT"'
+HEAD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n'
+
+
+class FakeIptables(object):
+    """Holds the target's filter table per family; the scratch table is rebuilt by each restore."""
+
+    def __init__(self, rules=None, chains=(), canonical=None, refuse=None, refuse_line=True):
+        self.rules = {4: list(rules or []), 6: list(rules or [])}
+        self.chains = list(chains)
+        self.canonical = canonical or {}    # given text -> printed text
+        self.refuse = refuse                # a spec the kernel refuses
+        self.refuse_line = refuse_line      # nft names the line; legacy does not
+        self.scratch = []
+        self.log = []
+
+    def save(self, family, specs, chains):
+        lines = [HEAD] + [':%s - [0:0]\n' % c for c in chains]
+        lines += ['-A %s\n' % s for s in specs]
+        return ''.join(lines) + 'COMMIT\n'
+
+    def run(self, argv, stdin, where):
+        family = 6 if argv[0].startswith('ip6') else 4
+        self.log.append((where, argv[0].rsplit('-', 1)[1], '--test' in argv, stdin))
+        if argv[0].endswith('save'):
+            if where == 'scratch':
+                return 0, self.save(family, self.scratch, []), ''
+            return 0, self.save(family, self.rules[family], self.chains), ''
+        lines = stdin.splitlines()[1:-1]
+        for n, line in enumerate(lines):
+            if self.refuse and self.refuse in line:
+                if self.refuse_line:
+                    return 2, '', 'iptables-restore v1.8.9 (nf_tables): line %d: RULE_APPEND failed\n' % (n + 2)
+                return 1, '', 'iptables-restore: line %d failed\n' % (len(lines) + 2)
+        if where == 'scratch':
+            self.scratch = [self._print(l.split(' ', 1)[1]) for l in lines if l.startswith('-A ')]
+        elif '--test' not in argv:
+            for line in lines:
+                if line.startswith('-A '):
+                    self.rules[family].append(self._print(line.split(' ', 1)[1]))
+                elif line.startswith('-I '):
+                    words = line.split(' ', 3)
+                    self.rules[family].insert(int(words[2]) - 1, '%s %s' % (words[1], self._print(words[3])))
+                elif line.startswith('-D '):
+                    self.rules[family].remove(line[3:])
+        return 0, '', ''
+
+    def _print(self, text):
+        chain, _sep, spec = text.partition(' ')
+        return '%s %s' % (chain, self.canonical.get(spec, spec))
+
+
+class FakeRunner(object):
+    fake = None
+
+    def __init__(self, session, ref):
+        self.log = []
+
+    def run(self, argv, stdin=None, where='target'):
+        self.log.append('%s: %s' % (where, ' '.join(argv)))
+        return self.fake.run(argv, stdin, where)
+
+    def read_file(self, path):
+        return None
+
+    def reset_scratch(self):
+        pass
+
+
+class FakeSession(object):
+    def register(self, ref):
+        return ref
+
+    def exists(self, ref):
+        return True
+
+    def identity(self, ref):
+        return (1, 2)
+
+
+class FakeLock(object):
+    def __init__(self, identity):
+        pass
+
+    def acquire(self):
+        return self
+
+    def release(self):
+        pass
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setattr(command, 'Runner', FakeRunner)
+    monkeypatch.setattr(command, 'Lock', FakeLock)
+
+    def make(**kw):
+        FakeRunner.fake = FakeIptables(**kw)
+        return FakeRunner.fake
+    return make
+
+
+def run(rules, check_mode=False, **kw):
+    args = {'netns': 'ns1', 'table': 'filter', 'chain': 'INPUT', 'ip_version': 'ipv4', 'rules': rules,
+            'policy': None, 'position': 'top', 'owner': None, 'purge': 'owned', 'state': 'present', 'backend': 'nft'}
+    args.update(kw)
+    kind = IptablesKind()
+    ctx = Context(check_mode, True)
+    desired = kind.desired(args)
+    session = FakeSession()
+    observed = kind.observe(session, desired, ctx)
+    plan = kind.plan(desired, observed, ctx)
+    if plan.actions and not check_mode:
+        kind.apply(session, plan, ctx)
+    return plan, kind.result(desired, observed, plan, ctx)
+
+
+def port(n):
+    return {'protocol': 'tcp', 'destination_port': str(n), 'jump': 'ACCEPT'}
+
+
+def spec(n):
+    return '-p tcp %s -m tcp --dport %d -j ACCEPT' % (M, n)
+
+
+def steps(fake):
+    return [(where, tool, test) for where, tool, test, _stdin in fake.log]
+
+
+def test_new_exact_rules_one_read_one_commit(fake):
+    ipt = fake()
+    plan, result = run([port(n) for n in range(3)])
+    assert steps(ipt) == [('target', 'save', False), ('target', 'restore', False)]
+    assert ipt.rules[4] == ['INPUT %s' % spec(n) for n in range(3)]
+    assert result['rules']['ipv4'] == [spec(n) for n in range(3)]
+    assert plan.changed
+
+
+def test_check_mode_asks_iptables_and_writes_nothing(fake):
+    ipt = fake()
+    plan, _result = run([port(n) for n in range(3)], check_mode=True)
+    assert steps(ipt) == [('target', 'save', False), ('scratch', 'restore', False), ('scratch', 'save', False)]
+    assert ipt.rules[4] == []
+    assert len(plan.actions) == 3
+
+
+def test_only_the_inexact_rule_goes_to_the_scratch(fake):
+    ipt = fake(canonical={'-p tcp %s -m tcp --dport http -j ACCEPT' % M: spec(80)})
+    run([port(1), {'protocol': 'tcp', 'destination_port': 'http', 'jump': 'ACCEPT'}])
+    scratch_payloads = [stdin for where, tool, _t, stdin in ipt.log if where == 'scratch' and tool == 'restore']
+    assert len(scratch_payloads) == 1
+    assert '--dport http' in scratch_payloads[0] and '--dport 1 ' not in scratch_payloads[0]
+    assert ipt.rules[4] == ['INPUT %s' % spec(1), 'INPUT %s' % spec(80)]
+
+
+def test_a_rule_of_ours_not_found_verbatim_sends_all_new_rules_to_iptables(fake):
+    # an older rule of ours that this iptables prints in a way we did not render: it might be one of
+    # the wanted rules, so iptables must print them all before anything is decided
+    ipt = fake(rules=['INPUT -p tcp %s -m tcp --dport 0x50 -j ACCEPT' % M])
+    run([port(1), port(2)])
+    scratch = [stdin for where, tool, _t, stdin in ipt.log if where == 'scratch' and tool == 'restore']
+    assert len(scratch) == 1 and '--dport 1 ' in scratch[0] and '--dport 2 ' in scratch[0]
+
+
+def test_no_change_is_one_read(fake):
+    ipt = fake(rules=['INPUT %s' % spec(n) for n in range(3)])
+    plan, _result = run([port(n) for n in range(3)])
+    assert steps(ipt) == [('target', 'save', False)]
+    assert not plan.changed
+
+
+def test_jump_to_a_user_chain_is_trusted_only_if_it_exists(fake):
+    ipt = fake(chains=['LAB'])
+    run([{'in_interface': 'br0', 'jump': 'LAB'}])
+    assert ('scratch', 'restore', False) not in steps(ipt)
+    ipt = fake()
+    run([{'in_interface': 'br0', 'jump': 'LAB'}])
+    assert ('scratch', 'restore', False) in steps(ipt)
+
+
+def test_two_ip_versions_test_both_before_committing(fake):
+    ipt = fake()
+    run([port(1)], ip_version='both')
+    assert steps(ipt) == [('target', 'save', False), ('scratch', 'restore', False), ('scratch', 'save', False),
+                          ('target', 'save', False), ('scratch', 'restore', False), ('scratch', 'save', False),
+                          ('target', 'restore', True), ('target', 'restore', True),
+                          ('target', 'restore', False), ('target', 'restore', False)]
+    assert [argv for where, argv, _t, _s in ipt.log if where == 'target' and argv == 'restore']
+    assert ipt.rules[4] == ipt.rules[6] == ['INPUT %s' % spec(1)]
+
+
+def test_refusal_naming_a_line_names_the_rule(fake):
+    ipt = fake(refuse='--dport 2 ')
+    with pytest.raises(ApplyError) as err:
+        run([port(1), port(2), port(3)])
+    assert err.value.option == 'rules[1]'
+    assert 'option rules[1] of iptables chain filter/INPUT (ipv4)' in err.value.msg
+    assert ipt.rules[4] == []
+
+
+def test_refusal_at_commit_without_a_line_is_traced_to_its_rule(fake):
+    ipt = fake(refuse='--dport 2 ', refuse_line=False)
+    with pytest.raises(ApplyError) as err:
+        run([port(1), port(2), port(3)])
+    assert err.value.option == 'rules[1]'
+    assert '--dport 2 ' in err.value.msg
+    assert ipt.rules[4] == []
+    # one by one in the scratch namespace, up to the refused rule
+    assert steps(ipt)[2:] == [('scratch', 'restore', False), ('scratch', 'restore', False)]
