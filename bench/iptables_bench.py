@@ -8,9 +8,12 @@ Four ways, same run, same sandbox, each on a fresh named namespace with the same
    wall and CPU time, create and no-change;
 3. a loop of ansible.builtin.iptables, one item per rule (BENCH_LOOP_N rules, default 100, extrapolated
    to 1000 and labelled so; BENCH_LOOP_N=1000 measures all of them);
-4. one bare `iptables-restore --noflush` of the same 1000 rules (what the module itself ends up committing).
+4. one bare `iptables-restore --noflush` of the same 1000 rules (what the module itself ends up committing);
+5. Ansible's own floor for such a module process: a module with the same argument spec that reads the same
+   1000 rules and returns a result of the same size, doing nothing else (bench/helpers/ansible_floor_module.py).
 
-Prints the numbers and the ratios; bench/README.md keeps them.
+Short measurements (2, 2b, 4, 5) are repeated BENCH_REPEAT times (default 7), each create on an emptied chain,
+and the median is reported. Prints the numbers and the ratios; bench/README.md keeps them.
 """
 
 import json
@@ -29,6 +32,7 @@ PLAYBOOK = os.path.join(VENV, 'bin', 'ansible-playbook')
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
 N = 1000
 LOOP_N = int(os.environ.get('BENCH_LOOP_N', '100'))
+REPEAT = int(os.environ.get('BENCH_REPEAT', '7'))
 MARK = 'netvirt:filter/INPUT'
 ENV = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
            ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', PYTHONPATH=COLLECTIONS)
@@ -51,6 +55,26 @@ def timed(argv, stdin=None):
 def netns(name):
     subprocess.run(['ip', 'netns', 'add', name], check=True)
     subprocess.run(['ip', '-n', name, 'link', 'set', 'lo', 'up'], check=True)
+
+
+def flush(name):
+    subprocess.run(['ip', 'netns', 'exec', name, 'iptables', '-F', 'INPUT'], check=True)
+
+
+def median_of(runs):
+    """runs: [(wall, cpu, ...)] -> (median wall, median cpu, the last run's other values)."""
+    walls = sorted(r[0] for r in runs)
+    cpus = sorted(r[1] for r in runs)
+    return (walls[len(walls) // 2], cpus[len(cpus) // 2]) + tuple(runs[-1][2:])
+
+
+def repeated(argv, stdin=None, before=None):
+    runs = []
+    for _ in range(REPEAT):
+        if before:
+            before()
+        runs.append(timed(argv, stdin))
+    return median_of(runs)
 
 
 def save(name):
@@ -103,19 +127,23 @@ def main():
     with open(args, 'w') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': {'netns': 'b-mod', 'chain': 'INPUT', 'rules': chain_rules}}, handle)
     module = [PYTHON, '-m', 'ansible_collections.netvirt.linux.plugins.modules.iptables', args]
-    out['module_create_wall'], out['module_create_cpu'], proc = timed(module)
+    out['module_create_wall'], out['module_create_cpu'], proc = repeated(module, before=lambda: flush('b-mod'))
     created = json.loads(proc.stdout)
     assert created['changed'] and len(created['rules']['ipv4']) == N
     out['module_create_commands'] = created['commands']
-    out['module_nochange_wall'], out['module_nochange_cpu'], proc = timed(module)
+    out['module_nochange_wall'], out['module_nochange_cpu'], proc = repeated(module)
     again = json.loads(proc.stdout)
     assert not again['changed']
     out['module_nochange_commands'] = again['commands']
+    # Ansible's floor: the same arguments through AnsibleModule, a result of the same size, nothing else
+    floor = [PYTHON, os.path.join(REPO, 'bench', 'helpers', 'ansible_floor_module.py'), args]
+    out['ansible_floor_wall'], out['ansible_floor_cpu'], proc = repeated(floor)
+    assert json.loads(proc.stdout)['rules']['ipv4'] == created['rules']['ipv4']
     # the same module process doing nothing at all (an empty user chain that exists): Python + imports
     with open(args, 'w') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': {'netns': 'b-mod', 'chain': 'EMPTY', 'rules': []}}, handle)
     timed(module)
-    out['module_floor_wall'], out['module_floor_cpu'], _p = timed(module)
+    out['module_floor_wall'], out['module_floor_cpu'], _p = repeated(module)
 
     # 2b. the module's own work in this process: desired -> observe -> plan -> apply -> result, without
     # the Python start, the imports and AnsibleModule's argument checking and JSON (what the module
@@ -144,8 +172,8 @@ def main():
     netns('b-bare')
     payload = '*filter\n%s\nCOMMIT\n' % '\n'.join(
         '-A INPUT -p tcp -m comment --comment "%s" -m tcp --dport %d -j ACCEPT' % (MARK, 10000 + i) for i in range(N))
-    out['bare_wall'], out['bare_cpu'], _p = timed(['nsenter', '--net=/run/netns/b-bare', 'iptables-restore',
-                                                   '--noflush', '--wait'], payload)
+    out['bare_wall'], out['bare_cpu'], _p = repeated(['nsenter', '--net=/run/netns/b-bare', 'iptables-restore',
+                                                      '--noflush', '--wait'], payload, before=lambda: flush('b-bare'))
     assert [l for l in save('b-bare').splitlines() if l.startswith('-A INPUT')] == \
         [l for l in save('b-mod').splitlines() if l.startswith('-A INPUT')], 'bare restore and module differ'
 
@@ -162,7 +190,9 @@ def in_process(name, chain_rules):
     params.update({'netns': name, 'chain': 'INPUT', 'rules': [
         dict((k, r.get(k)) for k in IptablesKind.argument_spec['rules']['options']) for r in chain_rules]})
     times = {}
-    for label in ('create', 'nochange'):
+    for label in ['create'] * REPEAT + ['nochange'] * REPEAT:
+        if label == 'create':
+            flush(name)
         kind = IptablesKind()
         ctx = Context(False, False)
         before = resource.getrusage(resource.RUSAGE_SELF)
@@ -181,7 +211,8 @@ def in_process(name, chain_rules):
         children2 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = sum(getattr(b, f) - getattr(a, f) for a, b in ((before, after), (children, children2))
                   for f in ('ru_utime', 'ru_stime'))
-        times[label] = (wall, cpu, len(result['commands']), plan.changed)
+        times.setdefault(label, []).append((wall, cpu, len(result['commands']), plan.changed))
+    times = dict((label, median_of(runs)) for label, runs in times.items())
     assert times['create'][3] and not times['nochange'][3]
     return times
 
@@ -195,7 +226,7 @@ def report(out):
         subprocess.run(['iptables', '-V'], stdout=subprocess.PIPE, universal_newlines=True, check=False).stdout.strip()))
     print('rules: %d in filter/INPUT of a fresh namespace, one per destination port, -j ACCEPT' % N)
     print('')
-    print('%-66s %8s %8s' % ('measurement', 'wall s', 'CPU s'))
+    print('%-72s %9s %9s' % ('measurement', 'wall ms', 'CPU ms'))
     rows = [
         ('empty ansible-playbook (fixed cost)', out['empty_playbook'], None),
         ('ansible-playbook, this module in one task: whole process', out['playbook_module_wall'], None),
@@ -214,9 +245,12 @@ def report(out):
         ('  %d rules, %s' % (N, 'measured' if out['loop_n'] == N else 'EXTRAPOLATED linearly from %d' % out['loop_n']),
          loop_1000, None),
         ('bare iptables-restore --noflush of the same %d rules' % N, out['bare_wall'], out['bare_cpu']),
+        ("Ansible's floor: AnsibleModule, same %d rules in and out, nothing else" % N, out['ansible_floor_wall'],
+         out['ansible_floor_cpu']),
     ]
     for label, wall, cpu in rows:
-        print('%-66s %8.3f %8s' % (label, wall, '%.3f' % cpu if cpu is not None else '-'))
+        print('%-72s %9.1f %9s' % (label, wall * 1000, '%.1f' % (cpu * 1000) if cpu is not None else '-'))
+    print('(medians of %d runs: module process, in-process work, bare restore, floor)' % REPEAT)
     print('')
     print('module create commands: %s' % '; '.join(out['module_create_commands']))
     print('no-change commands:     %s' % '; '.join(out['module_nochange_commands']))
@@ -232,9 +266,8 @@ def report(out):
           % (out['module_create_cpu'] / out['bare_cpu']))
     print("  module's own work, create / bare iptables-restore (wall): %5.2fx  (CPU %.2fx)"
           % (out['work']['create'][0] / out['bare_wall'], out['work']['create'][1] / out['bare_cpu']))
-    work = out['module_create_wall'] - out['module_floor_wall']
-    print('  module create minus its fixed floor / bare (wall):    %7.2fx  (%.3f s of work beyond Python + imports + 1 save)'
-          % (work / out['bare_wall'], work))
+    anchor = out['ansible_floor_wall'] + out['bare_wall']
+    print("  module process create / (Ansible's floor + bare restore) (wall): %5.2fx" % (out['module_create_wall'] / anchor))
 
 
 if __name__ == '__main__':

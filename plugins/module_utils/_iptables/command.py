@@ -15,23 +15,18 @@ __metaclass__ = type
 
 import contextlib
 import ctypes
-import ctypes.util
 import fcntl
 import os
 import subprocess
+
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import session as session_mod
 
 CLONE_NEWNET = 0x40000000
 LOCK_DIR = '/run/netvirt'
 SEARCH_PATH = ('/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin')
 
-_libc = None
-
-
 def _call(name, *args):
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
-    if getattr(_libc, name)(*args) != 0:
+    if getattr(session_mod.load_libc(), name)(*args) != 0:
         err = ctypes.get_errno()
         raise OSError(err, '%s: %s' % (name, os.strerror(err)))
 

@@ -94,6 +94,22 @@ def check_owner(owner, obj):
     return owner
 
 
+_COMMENTS = {}
+
+
+def _comment(mark):
+    """The owner marker's comment match (the same text for every rule of a task: made once)."""
+    text = _COMMENTS.get(mark)
+    if text is None:
+        text = _COMMENTS[mark] = '-m comment --comment %s' % quote(mark)
+    return text
+
+
+def _name(option, key):
+    """The option a message names: 'rules[3].source' (key given) or 'rules[3]'."""
+    return option if key is None else '%s.%s' % (option, key)
+
+
 def quote(value):
     """Quote a value the way iptables-save does for comments and prefixes."""
     return '"%s"' % value.replace('\\', '\\\\').replace('"', '\\"')
@@ -124,13 +140,13 @@ def _family_of_address(text):
     return None
 
 
-def _network(value, option, obj, families):
+def _network(value, option, obj, families, key=None):
     negated, text = _neg(value)
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:
-        raise ValidationError("option %s of %s: '%s' is not an IP address or network" % (option, obj, value),
-                              option, obj)
+        name = _name(option, key)
+        raise ValidationError("option %s of %s: '%s' is not an IP address or network" % (name, obj, value), name, obj)
     families.add(net.version)
     return negated, net.with_prefixlen
 
@@ -144,6 +160,8 @@ def _exact_network(text):
 
 def _exact_port(text):
     """A number, or a range low:high that iptables prints as given (not 0:..., not ...:65535)."""
+    if text.isdigit():
+        return True
     parts = text.split(':')
     if not all(p.isdigit() for p in parts) or len(parts) > 2:
         return False
@@ -163,47 +181,57 @@ def _exact_nat(value):
     return found.group(3) is None or int(found.group(3)) <= 65535
 
 
-def _iface(value, option, obj):
+def _iface(value, option, obj, key=None):
     negated, text = _neg(value)
     if not text or len(text) > 15 or '/' in text or ' ' in text or text.startswith('-'):
+        name = _name(option, key)
         raise ValidationError("option %s of %s: '%s' is not an interface name (at most 15 characters; a "
-                              "trailing '+' matches a prefix)" % (option, obj, value), option, obj)
+                              "trailing '+' matches a prefix)" % (name, obj, value), name, obj)
     return negated, text
 
 
-def _port(value, option, obj):
+def _port(value, option, obj, key=None):
     text = str(value).strip()
-    if _PORT_RE.match(text):
-        for part in text.split(':'):
-            if part and int(part) > 65535:
-                raise ValidationError("option %s of %s: port %s is out of range (0-65535)" % (option, obj, part),
-                                      option, obj)
-    elif not re.match(r'^[A-Za-z0-9_-]+$', text):
+    if text.isdigit():
+        parts = [text]
+    elif _PORT_RE.match(text):
+        parts = [p for p in text.split(':') if p]
+    elif re.match(r'^[A-Za-z0-9_-]+$', text):
+        parts = []
+    else:
+        name = _name(option, key)
         raise ValidationError("option %s of %s: '%s' is not a port, a range (1000:2000) or a service name"
-                              % (option, obj, value), option, obj)
+                              % (name, obj, value), name, obj)
+    for part in parts:
+        if int(part) > 65535:
+            name = _name(option, key)
+            raise ValidationError("option %s of %s: port %s is out of range (0-65535)" % (name, obj, part), name, obj)
     return text
 
 
-def _text_value(value, option, obj, maximum=None):
+def _text_value(value, option, obj, maximum=None, key=None):
     text = str(value)
     if '\n' in text or '\r' in text or '\0' in text:
-        raise ValidationError("option %s of %s: a line break is not allowed" % (option, obj), option, obj)
+        name = _name(option, key)
+        raise ValidationError("option %s of %s: a line break is not allowed" % (name, obj), name, obj)
     if maximum is not None and len(text) > maximum:
-        raise ValidationError("option %s of %s: at most %d characters, got %d" % (option, obj, maximum, len(text)),
-                              option, obj)
+        name = _name(option, key)
+        raise ValidationError("option %s of %s: at most %d characters, got %d" % (name, obj, maximum, len(text)),
+                              name, obj)
     return text
 
 
-def _word(value, option, obj):
-    text = _text_value(value, option, obj)
+def _word(value, option, obj, key=None):
+    text = _text_value(value, option, obj, key=key)
     if not text or ' ' in text or '"' in text or text.startswith('-'):
-        raise ValidationError("option %s of %s: '%s' is not a valid value (one word)" % (option, obj, value),
-                              option, obj)
+        name = _name(option, key)
+        raise ValidationError("option %s of %s: '%s' is not a valid value (one word)" % (name, obj, value), name, obj)
     return text
 
 
 def render(fields, mark, option, obj):
-    """Structured fields -> (spec text, families it is limited to or empty set, exact).
+    """Structured fields (only those given: no None or '' values) -> (spec text, families it is
+    limited to or empty set, exact).
 
     The order is the one iptables-save prints (addresses, interfaces, protocol, then matches in the
     order given, then the target), so that a rule already in the chain is recognised without a
@@ -217,58 +245,56 @@ def render(fields, mark, option, obj):
 
     families = set()
     parts = []
-    exact = [True]
-
-    def inexact():
-        exact[0] = False
-
+    exact = True
     for key, flag in (('source', '-s'), ('destination', '-d')):
-        if fields.get(key) not in (None, ''):
-            negated, net = _network(fields[key], opt(key), obj, families)
+        if key in fields:
+            negated, net = _network(fields[key], option, obj, families, key)
             parts.append('%s%s %s' % ('! ' if negated else '', flag, net))
             if not _exact_network(net):
-                inexact()
+                exact = False
     for key, flag in (('in_interface', '-i'), ('out_interface', '-o')):
-        if fields.get(key) not in (None, ''):
-            negated, name = _iface(fields[key], opt(key), obj)
+        if key in fields:
+            negated, name = _iface(fields[key], option, obj, key)
             parts.append('%s%s %s' % ('! ' if negated else '', flag, name))
     proto = None
-    if fields.get('protocol') not in (None, ''):
-        negated, proto = _neg(_word(fields['protocol'], opt('protocol'), obj))
+    if 'protocol' in fields:
+        negated, proto = _neg(_word(fields['protocol'], option, obj, 'protocol'))
         if proto != proto.lower() or proto not in EXACT_PROTOCOLS:
-            inexact()
+            exact = False
         proto = proto.lower()
         parts.append('%s-p %s' % ('! ' if negated else '', proto))
         if negated:
             proto = None
     if mark:
-        parts.append('-m comment --comment %s' % quote(mark))
+        parts.append(_comment(mark))
     sport, dport, dports = fields.get('source_port'), fields.get('destination_port'), fields.get('destination_ports')
-    if dport not in (None, '') and dports:
+    if dport is not None and dports:
         raise ValidationError("option %s of %s: destination_port and destination_ports are mutually exclusive"
                               % (opt('destination_ports'), obj), opt('destination_ports'), obj)
-    if sport not in (None, '') or dport not in (None, '') or dports:
+    if sport is not None or dport is not None or dports:
         if proto not in PORT_PROTOCOLS:
-            if sport not in (None, ''):
+            if sport is not None:
                 which = 'source_port'
             else:
-                which = 'destination_port' if dport not in (None, '') else 'destination_ports'
+                which = 'destination_port' if dport is not None else 'destination_ports'
             raise ValidationError("option %s of %s: ports need protocol one of %s (protocol is %s)"
                                   % (opt(which), obj, ', '.join(PORT_PROTOCOLS), fields.get('protocol')),
                                   opt(which), obj)
-        if sport not in (None, '') or dport not in (None, ''):
-            words = ['-m %s' % proto]
-            for value, flag, key in ((sport, '--sport', 'source_port'), (dport, '--dport', 'destination_port')):
-                if value not in (None, ''):
-                    text = _port(value, opt(key), obj)
-                    words.append('%s %s' % (flag, text))
-                    if not _exact_port(text):
-                        inexact()
+        if sport is not None or dport is not None:
+            words = ['-m ' + proto]
+            if sport is not None:
+                text = _port(sport, option, obj, 'source_port')
+                words.append('--sport ' + text)
+                exact = exact and _exact_port(text)
+            if dport is not None:
+                text = _port(dport, option, obj, 'destination_port')
+                words.append('--dport ' + text)
+                exact = exact and _exact_port(text)
             parts.append(' '.join(words))
         if dports:
-            ports = [_port(p, opt('destination_ports'), obj).replace('-', ':') for p in dports]
+            ports = [_port(p, option, obj, 'destination_ports').replace('-', ':') for p in dports]
             if len(ports) < 2 or not all(_exact_port(p) for p in ports):
-                inexact()
+                exact = False
             parts.append('-m multiport --dports %s' % ','.join(ports))
     if fields.get('ctstate'):
         states = []
@@ -281,52 +307,54 @@ def render(fields, mark, option, obj):
                 states.append(state)
         states.sort(key=CTSTATES.index)
         parts.append('-m conntrack --ctstate %s' % ','.join(states))
-    if fields.get('comment') not in (None, ''):
-        parts.append('-m comment --comment %s' % quote(_text_value(fields['comment'], opt('comment'), obj,
-                                                                   COMMENT_MAX)))
+    if 'comment' in fields:
+        parts.append('-m comment --comment %s' % quote(_text_value(fields['comment'], option, obj, COMMENT_MAX,
+                                                                   'comment')))
     jump, goto = fields.get('jump'), fields.get('goto')
     if jump and goto:
         raise ValidationError("option %s of %s: jump and goto are mutually exclusive" % (opt('goto'), obj),
                               opt('goto'), obj)
     target_opts = []
     for key, flag in (('to_destination', '--to-destination'), ('to_source', '--to-source')):
-        if fields.get(key) not in (None, ''):
-            value = _word(fields[key], opt(key), obj)
+        if key in fields:
+            value = _word(fields[key], option, obj, key)
             fam = _family_of_address(value)
             if fam is None:
                 raise ValidationError("option %s of %s: '%s' is not an address[:port] or a range" % (opt(key), obj, value),
                                       opt(key), obj)
             families.add(fam)
             target_opts.append('%s %s' % (flag, value))
-    if fields.get('to_ports') not in (None, ''):
-        target_opts.append('--to-ports %s' % _port(str(fields['to_ports']).replace('-', ':'), opt('to_ports'), obj)
+    if 'to_ports' in fields:
+        target_opts.append('--to-ports %s' % _port(str(fields['to_ports']).replace('-', ':'), option, obj, 'to_ports')
                            .replace(':', '-'))
-    if fields.get('reject_with') not in (None, ''):
-        target_opts.append('--reject-with %s' % _word(fields['reject_with'], opt('reject_with'), obj))
-    if fields.get('log_prefix') not in (None, ''):
-        target_opts.append('--log-prefix %s' % quote(_text_value(fields['log_prefix'], opt('log_prefix'), obj, 29)))
+    if 'reject_with' in fields:
+        target_opts.append('--reject-with %s' % _word(fields['reject_with'], option, obj, 'reject_with'))
+    if 'log_prefix' in fields:
+        target_opts.append('--log-prefix %s' % quote(_text_value(fields['log_prefix'], option, obj, 29, 'log_prefix')))
     if target_opts and not jump:
         raise ValidationError("option %s of %s: target options (to_destination, to_source, to_ports, reject_with, "
                               "log_prefix) need a jump" % (opt('jump'), obj), opt('jump'), obj)
     if jump:
-        parts.append('-j %s' % _word(jump, opt('jump'), obj))
+        parts.append('-j %s' % _word(jump, option, obj, 'jump'))
         parts.extend(target_opts)
         if not _exact_target(jump, fields):
-            inexact()
+            exact = False
     elif goto:
-        parts.append('-g %s' % _word(goto, opt('goto'), obj))
+        parts.append('-g %s' % _word(goto, option, obj, 'goto'))
     if len(families) > 1:
         raise ValidationError("option %s of %s: the rule mixes IPv4 and IPv6 addresses" % (option, obj), option, obj)
-    return ' '.join(parts), families, exact[0]
+    return ' '.join(parts), families, exact
 
 
 TARGET_OPTIONS = ('to_destination', 'to_source', 'to_ports', 'reject_with', 'log_prefix')
 
 
 def _exact_target(jump, fields):
-    given = [k for k in TARGET_OPTIONS if fields.get(k) not in (None, '')]
+    given = [k for k in TARGET_OPTIONS if k in fields]
+    if not given and jump != 'REJECT':
+        return True             # a known target without options, or a user chain (if it exists: chain_ref)
     if jump not in EXACT_TARGETS:
-        return not given        # a user chain (if it exists: chain_ref) takes no options
+        return False            # a user chain takes no options
     if [k for k in given if k not in EXACT_TARGETS[jump]]:
         return False
     if jump == 'REJECT':        # iptables prints the default --reject-with, which depends on the IP version

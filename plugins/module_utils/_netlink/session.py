@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import os
 import socket as _socket
@@ -39,10 +38,12 @@ _libc = None
 _shared_dirs = set()
 
 
-def _libc_load():
+def load_libc():
+    """The C library the interpreter already runs on (dlopen(NULL)): setns, unshare, mount.
+    ctypes.util.find_library('c') would start `ldconfig -p` (a process, ~2 ms) to learn its name."""
     global _libc
     if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
+        _libc = ctypes.CDLL(None, use_errno=True)
     return _libc
 
 
@@ -63,7 +64,7 @@ def _share_dir(path):
 
 
 def _setns(fd):
-    _libc_load()
+    load_libc()
     if _libc.setns(fd, CLONE_NEWNET) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
@@ -266,7 +267,7 @@ class Session(object):
         does (unshare(2) on the calling thread, bind mount, back home), writing ``sysctls``
         ([(path, value)]) while inside. pyroute2's netns.create forks a
         child per namespace (about 3 ms). Its socket is opened later, when first needed."""
-        _libc_load()
+        load_libc()
         path = ref_path(name)
         _share_dir(os.path.dirname(path))
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))

@@ -84,26 +84,27 @@ class IptablesKind(Kind):
         wanted = []
         for i, rule in enumerate(params.get('rules') or []):
             option = 'rules[%d]' % i
-            rule = rule or {}
-            given = [k for k in rules.FIELDS if rule.get(k) not in (None, '', [])]
-            if rule.get('rule') not in (None, ''):
+            # the fields given (AnsibleModule passes every sub-option, most of them None)
+            rule = {k: v for k, v in (rule or {}).items() if v is not None and v != '' and v != []}
+            if 'rule' in rule:
+                given = [k for k in rules.FIELDS if k in rule]
                 if given:
                     raise ValidationError("option %s of %s: give either rule (iptables-save syntax) or the fields "
                                           "(%s), not both" % (option, obj, ', '.join(given)), option, obj)
                 spec, fams = rules.from_string(rule['rule'], mark, option, obj)
                 exact, ref = False, None
             else:
-                if not given:
+                if not rule:
                     raise ValidationError("option %s of %s: the rule is empty (give rule, or fields such as "
                                           "protocol and jump)" % (option, obj), option, obj)
                 spec, fams, exact = rules.render(rule, mark, option, obj)
                 ref = rules.chain_ref(rule)
-            if fams and not set(fams) & set(families):
+            if fams and not fams & set(families):
                 raise ValidationError("option %s of %s: the rule is for %s but ip_version is %s"
                                       % (option, obj, rules.FAMILY_NAME[list(fams)[0]], params['ip_version']),
                                       option, obj)
-            wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if not fams or f in fams],
-                           'exact': exact, 'ref': ref})
+            wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if f in fams] if fams
+                           else list(families), 'exact': exact, 'ref': ref})
         return {'netns': netns, 'table': table, 'chain': chain, 'builtin': builtin, 'obj': obj, 'owner': owner,
                 'mark': mark, 'families': families, 'whole': whole, 'rules': wanted, 'policy': params.get('policy'),
                 'position': params['position'], 'state': params['state'], 'backend': params['backend'],
@@ -308,25 +309,11 @@ class IptablesKind(Kind):
         chain, table = desired['chain'], desired['table']
         out = {'table': table, 'chain': chain, 'backend': observed['backend'], 'owner': desired['owner'], 'rules': {}}
         for family in desired['families']:
-            fam = rules.FAMILY_NAME[family]
-            # The plan knows the result exactly (every text is iptables' own), so it is not read back:
+            # After the plan, the rules the task owns are exactly the wanted ones, in order (whole chain
+            # or owned block; none for state=absent), every text iptables' own: nothing is read back, and
             # a real run and check mode return the same.
-            seen = observed['families'][family]
-            current = [s for c, s in seen['table']['rules'] if c == chain]
-            if plan.changed:
-                current = self._predicted(desired, seen, current)
-            if desired['builtin'] and not desired['whole']:
-                current = [s for s in current if rules.owned(s, desired['mark'])]
-            out['rules'][fam] = current
+            out['rules'][rules.FAMILY_NAME[family]] = list(observed['families'][family]['desired'])
         out['commands'] = list(self.runner.log)
         if self.lock is not None:
             self.lock.release()
         return out
-
-    @staticmethod
-    def _predicted(desired, seen, current):
-        if desired['state'] == 'absent' and not desired['builtin']:
-            return []
-        want = seen['desired'] if desired['state'] == 'present' else []
-        return edits.plan_chain(current, want, 'whole' if desired['whole'] else 'block',
-                                lambda s: rules.owned(s, desired['mark']), desired['position'])['final']
