@@ -15,17 +15,24 @@ description:
   - Rules are compared the way iptables itself prints them. Each rule is first rendered as text; a text that
     already appears in C(iptables-save) of the table is taken as is, any other is loaded into the same table
     and chain of a throwaway network namespace that only this task sees, and read back with C(iptables-save).
-    So C(-p tcp --dport 80 -j ACCEPT) and C(-p tcp -m tcp --dport 80 -j ACCEPT) are the same rule, the
-    kernel checks every rule before the real table is touched, and a run that changes nothing reads the table
-    once per IP version.
+    So C(-p tcp --dport 80 -j ACCEPT) and C(-p tcp -m tcp --dport 80 -j ACCEPT) are the same rule, and a run
+    that changes nothing reads the table once per IP version.
+  - A structured rule whose every value is written the way iptables prints it (port numbers, not service names;
+    the protocols C(tcp), C(udp), C(udplite), C(sctp), C(icmp); the targets C(ACCEPT), C(DROP), C(RETURN), C(LOG),
+    C(REJECT) with O(rules[].reject_with), C(MASQUERADE), C(REDIRECT), C(DNAT) and C(SNAT) to IPv4 addresses, or
+    an existing user chain) skips that round trip in a real run on one IP version, as long as every rule of the
+    task already in the chain was found as rendered. Such a rule is checked by the kernel when it is committed,
+    all or nothing. In check mode, and with O(ip_version=both), every new rule goes through the throwaway
+    namespace, so the kernel checks it before anything is written.
   - In a user-defined chain the task owns the whole chain (it is created when missing); its rules are exactly
     O(rules), in order.
   - In a built-in chain the task owns only the rules it tagged with a comment C(netvirt:OWNER) (see O(owner)),
     and keeps them as one ordered block at O(position). Other rules (Docker's, the administrator's) are never
     deleted or moved, unless O(purge=all). Rules of the task are deleted by their text, never by their number.
-  - All changes of one IP version go to C(iptables-restore --noflush) in one payload, first with C(--test),
-    then committed with C(--wait); a rule iptables refuses fails the task with iptables' own message and
-    nothing is changed.
+  - All changes of one IP version go to C(iptables-restore --noflush --wait) in one payload, which iptables
+    commits all or nothing (one nf_tables transaction, or one replacement of the legacy table). With
+    O(ip_version=both) both payloads are first checked with C(--test), then committed. A rule iptables refuses
+    fails the task with iptables' own message, naming the rule's option, and nothing is changed.
   - Two tasks working on the same namespace at once take turns (an exclusive lock on a file under
     C(/run/netvirt) named after the namespace), for the whole read, plan and write.
   - The iptables tools run inside the namespace (the task's thread enters it with setns(2) and starts them
