@@ -71,7 +71,7 @@ def median_of(runs):
 
 def repeated(argv, stdin=None, before=None):
     runs = []
-    for _ in range(REPEAT):
+    for _n in range(REPEAT):
         if before:
             before()
         runs.append(timed(argv, stdin))

@@ -25,6 +25,7 @@ CLONE_NEWNET = 0x40000000
 LOCK_DIR = '/run/netvirt'
 SEARCH_PATH = ('/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin')
 
+
 def _call(name, *args):
     if getattr(session_mod.load_libc(), name)(*args) != 0:
         err = ctypes.get_errno()

@@ -365,7 +365,7 @@ def _exact_target(jump, fields):
     if 'to_ports' in given:
         ports = str(fields['to_ports']).split('-')
         if not all(p.isdigit() for p in ports) or len(ports) > 2 or (len(ports) == 2 and
-                                                                     not int(ports[0]) < int(ports[1])):
+                                                                     int(ports[0]) >= int(ports[1])):
             return False
     return True
 
