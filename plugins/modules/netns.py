@@ -63,19 +63,25 @@ EXAMPLES = r'''
   netvirt.linux.netns:
     name: /var/run/docker/netns/1a2b3c4d5e6f
 
-- name: Remove it again
+- name: Remove namespace ns0 again
   netvirt.linux.netns:
     name: ns0
     state: absent
 
-- name: Name the namespace once for the whole play
-  hosts: lab
+# module_defaults names the namespace once for every module of the collection (group netvirt), here
+# for a block; set on a play, it does the same for the whole play.
+- name: Name the namespace once for a group of tasks
   module_defaults:
     group/netvirt.linux.netvirt:
       netns: red
-  tasks:
-    - name: Create the play's namespace
+  block:
+    - name: Create the namespace the group names
       netvirt.linux.netns: {}
+
+    - name: Forwarding on in that namespace
+      netvirt.linux.sysctl:
+        name: net.ipv4.ip_forward
+        value: "1"
 '''
 
 RETURN = r'''

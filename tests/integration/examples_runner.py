@@ -1,0 +1,46 @@
+#!/usr/bin/env python
+"""Run the playbooks of one module's examples inside tools/sandbox (test_examples.py starts it there),
+one after the other, stopping at the first that fails, and print one JSON report
+{"runs": [{"label", "argv", "rc", "output"}, ...]}. test_examples.py makes the assertions.
+
+usage: tools/sandbox .venv/bin/python examples_runner.py MODULE_PYTHON LABEL=PLAYBOOK...
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+RUN_TIMEOUT = 600
+
+
+def run(python, playbook):
+    extra = {'ansible_python_interpreter': python, 'examples_helpers': HERE}
+    argv = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), playbook]
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=RUN_TIMEOUT, check=False, cwd=REPO)
+    except subprocess.TimeoutExpired as exc:
+        return {'argv': argv, 'rc': None, 'output': (exc.output or '') + '\ntimed out after %d s' % RUN_TIMEOUT}
+    return {'argv': argv, 'rc': proc.returncode, 'output': proc.stdout}
+
+
+def main():
+    python = os.path.abspath(sys.argv[1])
+    report = {'runs': []}
+    for spec in sys.argv[2:]:
+        label, _sep, playbook = spec.partition('=')
+        step = run(python, playbook)
+        step['label'] = label
+        report['runs'].append(step)
+        if step['rc'] != 0:
+            break
+    json.dump(report, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()

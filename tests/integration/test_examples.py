@@ -1,0 +1,272 @@
+"""Every module's EXAMPLES (what `ansible-doc` shows) run for real, for every module interpreter, in a
+sandbox of its own (examples_runner.py runs the playbooks there):
+
+1. setup: the tasks tests/integration/examples_setup.yml lists for the module make what the examples
+   assume exists (namespaces, veth pairs, a bridge, Docker's /var/run/docker/netns/<id>, a process
+   with PID 4242 in a namespace of its own, a web server, ...); they must succeed;
+2. examples: the module's EXAMPLES, read from the module file with `ast` (not imported) and loaded as
+   YAML, as the tasks of one play, in their order: no task may fail or be skipped, and every example
+   task must have run (the tasks reported are exactly the example tasks, blocks flattened; the PLAY
+   RECAP's ok= is their number, skipped= and failed= are 0);
+3. again: the same play a second time in the same sandbox, with the same checks. The rule for
+   changes: an example task may report a change again only if examples_setup.yml lists it in the
+   module's `changes_again`, i.e. a later example of the same list deliberately undoes it (create,
+   then remove; attach, then detach), and then it must: the tasks changed in the second run are
+   exactly the listed ones, each of which changed in the first run too (so the second run's changed
+   count equals the first run's for those tasks, and is 0 for all others). An entry that names no
+   example task is an error.
+
+An example that cannot run as written is fixed in the module, not here. Test ids:
+test_examples[pyroute2-0.9-bridge]; select with `make integration K=examples` (or K='examples and veth').
+The output of the three runs is kept in tests/output/integration/pyroute2-X.Y/examples/MODULE.log."""
+
+import ast
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from harness import REPO, SANDBOX, module_pythons
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.path.join(HERE, 'examples_runner.py')
+SETUP = os.path.join(HERE, 'examples_setup.yml')
+MODULES = os.path.join(REPO, 'plugins', 'modules')
+RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)', re.M)
+TASK = re.compile(r'^TASK \[(.*)\] \**$')
+STATUS = re.compile(r'^(ok|changed|skipping|fatal|failed): \[[^\]]+\]')
+
+
+def _modules():
+    return sorted(name[:-len('.py')] for name in os.listdir(MODULES) if name.endswith('.py') and not name.startswith('_'))
+
+
+def examples(module):
+    """The module's EXAMPLES string, loaded as YAML (the module file is parsed, not imported)."""
+    path = os.path.join(MODULES, module + '.py')
+    with open(path) as handle:
+        tree = ast.parse(handle.read(), path)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'EXAMPLES' for target in node.targets):
+            return yaml.safe_load(ast.literal_eval(node.value))
+    raise AssertionError('%s has no EXAMPLES' % path)
+
+
+def leaf_tasks(tasks, where):
+    """The names of the tasks Ansible runs, in order: blocks (block, rescue, always) flattened. Every
+    task must be a task (a play in a task list is an error) and have a name."""
+    names = []
+    for task in tasks:
+        assert isinstance(task, dict) and 'hosts' not in task and 'import_playbook' not in task, \
+            '%s: not a task (the examples must be a task list): %r' % (where, task)
+        if 'block' in task:
+            for key in ('block', 'rescue', 'always'):
+                names.extend(leaf_tasks(task.get(key) or [], where))
+            continue
+        assert task.get('name'), '%s: a task without a name: %r' % (where, task)
+        names.append(task['name'])
+    return names
+
+
+def _flatten(tasks):
+    """Setup lists may hold lists (YAML aliases of shared setup pieces): one flat task list."""
+    flat = []
+    for task in tasks or []:
+        flat.extend(_flatten(task) if isinstance(task, list) else [task])
+    return flat
+
+
+def load_setup():
+    with open(SETUP) as handle:
+        data = yaml.safe_load(handle)
+    return {name: {'setup': _flatten(entry.get('setup')), 'changes_again': list(entry.get('changes_again') or [])}
+            for name, entry in data.items() if not name.startswith('x-')}
+
+
+def task_results(output):
+    """[(task name, status, detail)] from the default callback's output, in order; status is the
+    worst of the task's result lines (failed > changed > ok > skipping), None when it printed none;
+    detail is the first failure line."""
+    results = []
+    rank = {None: 0, 'skipping': 1, 'ok': 2, 'changed': 3, 'failed': 4}
+    for line in output.splitlines():
+        match = TASK.match(line)
+        if match:
+            results.append([match.group(1), None, None])
+            continue
+        match = STATUS.match(line)
+        if match and results:
+            status = 'failed' if match.group(1) == 'fatal' else match.group(1)
+            if rank[status] > rank[results[-1][1]]:
+                results[-1][1] = status
+            if status == 'failed' and results[-1][2] is None:
+                results[-1][2] = line
+    return [tuple(result) for result in results]
+
+
+def recap(output):
+    """{host: {'ok', 'changed', 'unreachable', 'failed', 'skipped'}} from the PLAY RECAP."""
+    _head, sep, tail = output.rpartition('PLAY RECAP')
+    if not sep:
+        return {}
+    keys = ('ok', 'changed', 'unreachable', 'failed', 'skipped')
+    return {m.group(1): dict(zip(keys, (int(n) for n in m.groups()[1:]))) for m in RECAP.finditer(tail)}
+
+
+def failure_message(detail):
+    """The msg of a `fatal: [host]: FAILED! => {...}` line, else the line."""
+    _head, sep, payload = (detail or '').partition('=> ')
+    if sep:
+        try:
+            return json.loads(payload).get('msg') or payload
+        except ValueError:
+            pass
+    return detail
+
+
+def test_parsers():
+    text = ('TASK [a] ***\nok: [localhost]\n\nTASK [b "x"] ***\nchanged: [localhost] => (item=1)\nok: [localhost] => (item=2)\n'
+            'TASK [c] ***\nskipping: [localhost]\nTASK [d] ***\nfatal: [localhost]: FAILED! => {"changed": false, "msg": "bad mtu"}\n'
+            'PLAY RECAP *********\nlocalhost                  : ok=2   changed=1    unreachable=0    failed=1    skipped=1    '
+            'rescued=0    ignored=0   \n')
+    results = task_results(text)
+    assert [r[:2] for r in results] == [('a', 'ok'), ('b "x"', 'changed'), ('c', 'skipping'), ('d', 'failed')]
+    assert failure_message(results[3][2]) == 'bad mtu'
+    assert recap(text) == {'localhost': {'ok': 2, 'changed': 1, 'unreachable': 0, 'failed': 1, 'skipped': 1}}
+    assert leaf_tasks([{'name': 'x', 'block': [{'name': 'y', 'debug': {}}], 'always': [{'name': 'z', 'debug': {}}]}], 'w') == ['y', 'z']
+    with pytest.raises(AssertionError):
+        leaf_tasks([{'hosts': 'all', 'tasks': []}], 'w')
+
+
+def test_setup_covers_every_module():
+    """examples_setup.yml has an entry for exactly the modules there are, every one with examples, and
+    every task named in changes_again is an example task of its module."""
+    setup = load_setup()
+    assert sorted(setup) == _modules()
+    for module, entry in setup.items():
+        names = leaf_tasks(examples(module), module)
+        assert names, '%s: no examples' % module
+        assert len(set(names)) == len(names), '%s: two example tasks with the same name' % module
+        unknown = [name for name in entry['changes_again'] if name not in names]
+        assert not unknown, 'examples_setup.yml: %s: changes_again names no example task: %s' % (module, unknown)
+
+
+def _params():
+    return [pytest.param(python, module, id='%s-%s' % (python.label, module))
+            for python in module_pythons() for module in _modules()]
+
+
+def _run(python, module, tmp_path):
+    setup = load_setup()[module]
+    playbooks = []
+    for label, name, tasks in (('setup', 'setup for the examples of %s' % module, setup['setup']),
+                               ('examples', 'EXAMPLES of netvirt.linux.%s' % module, examples(module))):
+        path = tmp_path / ('%s.yml' % label)
+        path.write_text(yaml.safe_dump([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}],
+                                       sort_keys=False, width=1000))
+        playbooks.append((label, str(path)))
+    specs = ['setup=%s' % playbooks[0][1], 'examples=%s' % playbooks[1][1], 'again=%s' % playbooks[1][1]]
+    env = dict(os.environ)
+    env.pop('ANSIBLE_STDOUT_CALLBACK', None)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO, '.build', 'collections'),
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'ANSIBLE_CALLBACK_RESULT_FORMAT': 'json',
+        'PYTHONUNBUFFERED': '1',
+    })
+    argv = [SANDBOX, sys.executable, RUNNER, python.path] + specs
+    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 1200)
+    started = time.monotonic()
+    with subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            pytest.fail('examples of %s (%s) timed out after %.0f s\n%s'
+                        % (module, python.label, timeout, err.decode('utf-8', 'replace')[-3000:]), pytrace=False)
+    out = out.decode('utf-8', 'replace')
+    err = err.decode('utf-8', 'replace')
+    elapsed = time.monotonic() - started
+
+    log_dir = os.path.join(REPO, 'tests', 'output', 'integration', python.label, 'examples')
+    os.makedirs(log_dir, exist_ok=True)
+    log = os.path.join(log_dir, '%s.log' % module)
+    try:
+        report = json.loads(out)
+    except ValueError:
+        report = None
+    with open(log, 'w') as handle:
+        handle.write('# %s\n# exit %s after %.1f s\n' % (' '.join(argv), proc.returncode, elapsed))
+        for step in (report or {}).get('runs', []):
+            handle.write('\n#### %s: %s (exit %s)\n%s' % (step['label'], ' '.join(step['argv']), step['rc'], step['output']))
+        if report is None:
+            handle.write(out)
+        handle.write(err)
+    assert proc.returncode == 0 and report is not None, \
+        'runner failed (exit %s, log %s):\n%s\n%s' % (proc.returncode, log, out[-3000:], err[-3000:])
+    return setup, report, log
+
+
+def _check_run(module, python, step, names, log):
+    """One run of the examples: every example task ran, none failed or was skipped. {name: status}."""
+    where = '%s (%s), run "%s"' % (module, python.label, step['label'])
+    results = task_results(step['output'])
+    for name, status, detail in results:
+        if status == 'failed':
+            pytest.fail('%s: example task "%s" failed: %s\n(full log %s)' % (where, name, failure_message(detail), log), pytrace=False)
+        if status == 'skipping':
+            pytest.fail('%s: example task "%s" was skipped (log %s)' % (where, name, log), pytrace=False)
+    if step['rc'] != 0:
+        pytest.fail('%s: ansible-playbook failed (exit %s; full log %s)\n---- last lines ----\n%s'
+                    % (where, step['rc'], log, '\n'.join(step['output'].splitlines()[-60:])), pytrace=False)
+    ran = [name for name, _status, _detail in results]
+    assert ran == names, '%s: the tasks run are not the example tasks (log %s):\nran      %s\nexamples %s' % (where, log, ran, names)
+    counts = recap(step['output']).get('localhost')
+    assert counts is not None, '%s: no PLAY RECAP (log %s)' % (where, log)
+    assert (counts['ok'], counts['failed'], counts['skipped']) == (len(names), 0, 0), \
+        '%s: PLAY RECAP %s, expected ok=%d failed=0 skipped=0 (log %s)' % (where, counts, len(names), log)
+    changed = [name for name, status, _detail in results if status == 'changed']
+    assert counts['changed'] == len(changed), '%s: PLAY RECAP %s, but %d tasks changed (log %s)' % (where, counts, len(changed), log)
+    return dict((name, status) for name, status, _detail in results)
+
+
+@pytest.mark.parametrize('python,module', _params())
+def test_examples(python, module, tmp_path):
+    if python.error:
+        pytest.fail(python.error, pytrace=False)
+    names = leaf_tasks(examples(module), module)
+    setup, report, log = _run(python, module, tmp_path)
+    runs = {step['label']: step for step in report['runs']}
+    setup_run = runs['setup']
+    if setup_run['rc'] != 0:
+        failed = [(name, detail) for name, status, detail in task_results(setup_run['output']) if status == 'failed']
+        pytest.fail('%s (%s): the setup of examples_setup.yml failed%s (log %s)\n---- last lines ----\n%s'
+                    % (module, python.label, ' in task "%s": %s' % (failed[0][0], failure_message(failed[0][1])) if failed else '',
+                       log, '\n'.join(setup_run['output'].splitlines()[-40:])), pytrace=False)
+
+    first = _check_run(module, python, runs['examples'], names, log)
+    second = _check_run(module, python, runs['again'], names, log)
+
+    expected = setup['changes_again']
+    not_first = [name for name in expected if first[name] != 'changed']
+    assert not not_first, '%s (%s): listed in changes_again but unchanged in the first run: %s (log %s)' % (
+        module, python.label, not_first, log)
+    unexpected = [name for name in names if second[name] == 'changed' and name not in expected]
+    assert not unexpected, '%s (%s): the second run changed example tasks that must be idempotent: %s (log %s)' % (
+        module, python.label, unexpected, log)
+    missing = [name for name in expected if second[name] != 'changed']
+    assert not missing, ('%s (%s): the second run did not change %s, listed in changes_again (undone by a later example): '
+                         'is the later example broken, or the entry stale? (log %s)' % (module, python.label, missing, log))
