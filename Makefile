@@ -10,6 +10,7 @@
 #                                 three integration* entry points take T and K
 #   make integration K='veth'     a pytest -k expression
 #   make integration K=seed_003   one seed lab playbook (tests/integration/test_playbooks.py)
+#   make integration K=examples   every module's EXAMPLES (tests/integration/test_examples.py)
 #   make integration JOBS=1       no parallel tests (default: pytest-xdist,
 #                                 JOBS=auto, one worker per CPU)
 #   make molecule                 every molecule scenario (roles/*/molecule/*) on
