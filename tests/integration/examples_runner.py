@@ -3,7 +3,10 @@
 one after the other, stopping at the first that fails, and print one JSON report
 {"runs": [{"label", "argv", "rc", "output"}, ...]}. test_examples.py makes the assertions.
 
-usage: tools/sandbox .venv/bin/python examples_runner.py MODULE_PYTHON LABEL=PLAYBOOK...
+usage: tools/sandbox .venv/bin/python examples_runner.py MODULE_PYTHON INVENTORY LABEL=PLAYBOOK...
+
+The test runs as root in the sandbox: `ansible_become=false` keeps a README's `become: true` from
+asking for sudo (not installed everywhere, and pointless as root).
 """
 
 import json
@@ -17,9 +20,9 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbo
 RUN_TIMEOUT = 600
 
 
-def run(python, playbook):
-    extra = {'ansible_python_interpreter': python, 'examples_helpers': HERE}
-    argv = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), playbook]
+def run(python, inventory, playbook):
+    extra = {'ansible_python_interpreter': python, 'ansible_become': False, 'examples_helpers': HERE}
+    argv = [ANSIBLE_PLAYBOOK, '-i', inventory, '-c', 'local', '-e', json.dumps(extra), playbook]
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True, timeout=RUN_TIMEOUT, check=False, cwd=REPO)
@@ -29,11 +32,11 @@ def run(python, playbook):
 
 
 def main():
-    python = os.path.abspath(sys.argv[1])
+    python, inventory = os.path.abspath(sys.argv[1]), sys.argv[2]
     report = {'runs': []}
-    for spec in sys.argv[2:]:
+    for spec in sys.argv[3:]:
         label, _sep, playbook = spec.partition('=')
-        step = run(python, playbook)
+        step = run(python, inventory, playbook)
         step['label'] = label
         report['runs'].append(step)
         if step['rc'] != 0:

@@ -16,9 +16,19 @@ sandbox of its own (examples_runner.py runs the playbooks there):
    count equals the first run's for those tasks, and is 0 for all others). An entry that names no
    example task is an error.
 
-An example that cannot run as written is fixed in the module, not here. Test ids:
-test_examples[pyroute2-0.9-bridge]; select with `make integration K=examples` (or K='examples and veth').
-The output of the three runs is kept in tests/output/integration/pyroute2-X.Y/examples/MODULE.log."""
+The roles' README examples (every ```yaml block of roles/*/README.md) run the same way, with these
+differences: a block is a list of plays (run as written; the inventory puts localhost in group `lab`
+too, for `hosts: lab`) or a list of tasks (run in a play on localhost); the tasks of a role an example
+task includes may be skipped (their `when`s), the example's own tasks may not, and must all have
+run, in order; an include_role example task counts as changed when a task of the role it included
+changed, so `changes_again` names the example's own tasks for READMEs too. Setup key and test id:
+role-ROLE-N for the Nth yaml block of roles/ROLE/README.md.
+
+The test runs as root in the sandbox, so `become` is switched off (`-e ansible_become=false`).
+An example that cannot run as written is fixed in the module or README, not here. Test ids:
+test_examples[pyroute2-0.9-bridge], test_examples[pyroute2-0.9-role-veth_pair-1]; select with
+`make integration K=examples` (or K='examples and veth'). The output of the three runs is kept in
+tests/output/integration/pyroute2-X.Y/examples/ID.log."""
 
 import ast
 import json
@@ -40,11 +50,48 @@ SETUP = os.path.join(HERE, 'examples_setup.yml')
 MODULES = os.path.join(REPO, 'plugins', 'modules')
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)', re.M)
 TASK = re.compile(r'^TASK \[(.*)\] \**$')
-STATUS = re.compile(r'^(ok|changed|skipping|fatal|failed): \[[^\]]+\]')
+STATUS = re.compile(r'^(?:(ok|changed|skipping|fatal|failed): \[[^\]]+\]|(included): .* for \S+$)')
+
+
+ROLES = os.path.join(REPO, 'roles')
+YAML_BLOCK = re.compile(r'^```yaml\n(.*?)^```', re.M | re.S)
 
 
 def _modules():
     return sorted(name[:-len('.py')] for name in os.listdir(MODULES) if name.endswith('.py') and not name.startswith('_'))
+
+
+def readme_examples():
+    """{'role-ROLE-N': YAML of the Nth ```yaml block of roles/ROLE/README.md}."""
+    found = {}
+    for role in sorted(os.listdir(ROLES)):
+        path = os.path.join(ROLES, role, 'README.md')
+        if os.path.isfile(path):
+            with open(path) as handle:
+                for number, match in enumerate(YAML_BLOCK.finditer(handle.read()), 1):
+                    found['role-%s-%d' % (role, number)] = yaml.safe_load(match.group(1))
+    return found
+
+
+def example_ids():
+    return _modules() + sorted(readme_examples())
+
+
+def example_plays(example_id):
+    """The plays of one example (a module's EXAMPLES, or a README block of tasks, in a play on localhost;
+    a README block of plays as it is) and the names of the example's own tasks, in order."""
+    content = examples(example_id) if example_id in _modules() else readme_examples()[example_id]
+    assert isinstance(content, list) and content, '%s: the example is not a list' % example_id
+    if all(isinstance(item, dict) and 'hosts' in item for item in content):
+        assert example_id not in _modules(), '%s: EXAMPLES must be a task list, not plays' % example_id
+        plays = content
+    else:
+        plays = [{'name': 'examples of %s' % example_id, 'hosts': 'localhost', 'gather_facts': False, 'tasks': content}]
+    names = []
+    for play in plays:
+        for key in ('pre_tasks', 'tasks', 'post_tasks'):
+            names.extend(leaf_tasks(play.get(key) or [], example_id))
+    return plays, names
 
 
 def examples(module):
@@ -94,7 +141,7 @@ def task_results(output):
     worst of the task's result lines (failed > changed > ok > skipping), None when it printed none;
     detail is the first failure line."""
     results = []
-    rank = {None: 0, 'skipping': 1, 'ok': 2, 'changed': 3, 'failed': 4}
+    rank = {None: 0, 'skipping': 1, 'ok': 2, 'included': 2, 'changed': 3, 'failed': 4}
     for line in output.splitlines():
         match = TASK.match(line)
         if match:
@@ -102,7 +149,8 @@ def task_results(output):
             continue
         match = STATUS.match(line)
         if match and results:
-            status = 'failed' if match.group(1) == 'fatal' else match.group(1)
+            status = match.group(1) or match.group(2)
+            status = 'failed' if status == 'fatal' else status
             if rank[status] > rank[results[-1][1]]:
                 results[-1][1] = status
             if status == 'failed' and results[-1][2] is None:
@@ -132,13 +180,15 @@ def failure_message(detail):
 
 def test_parsers():
     text = ('TASK [a] ***\nok: [localhost]\n\nTASK [b "x"] ***\nchanged: [localhost] => (item=1)\nok: [localhost] => (item=2)\n'
-            'TASK [c] ***\nskipping: [localhost]\nTASK [d] ***\nfatal: [localhost]: FAILED! => {"changed": false, "msg": "bad mtu"}\n'
+            'TASK [c] ***\nskipping: [localhost]\nTASK [i] ***\nincluded: netvirt.linux.veth_pair for localhost\nTASK [d] ***\nfatal: [localhost]: FAILED! => {"changed": false, "msg": "bad mtu"}\n'
             'PLAY RECAP *********\nlocalhost                  : ok=2   changed=1    unreachable=0    failed=1    skipped=1    '
             'rescued=0    ignored=0   \n')
     results = task_results(text)
-    assert [r[:2] for r in results] == [('a', 'ok'), ('b "x"', 'changed'), ('c', 'skipping'), ('d', 'failed')]
-    assert failure_message(results[3][2]) == 'bad mtu'
+    assert [r[:2] for r in results] == [('a', 'ok'), ('b "x"', 'changed'), ('c', 'skipping'), ('i', 'included'), ('d', 'failed')]
+    assert failure_message(results[4][2]) == 'bad mtu'
     assert recap(text) == {'localhost': {'ok': 2, 'changed': 1, 'unreachable': 0, 'failed': 1, 'skipped': 1}}
+    assert example_status([('Gathering Facts', 'changed', None), ('i', 'included', None), ('r : x', 'changed', None), ('j', 'ok', None),
+                           ('k', 'included', None), ('r : x', 'ok', None)], ['i', 'j', 'k']) == {'i': 'changed', 'j': 'ok', 'k': 'ok'}
     assert leaf_tasks([{'name': 'x', 'block': [{'name': 'y', 'debug': {}}], 'always': [{'name': 'z', 'debug': {}}]}], 'w') == ['y', 'z']
     with pytest.raises(AssertionError):
         leaf_tasks([{'hosts': 'all', 'tasks': []}], 'w')
@@ -148,30 +198,31 @@ def test_setup_covers_every_module():
     """examples_setup.yml has an entry for exactly the modules there are, every one with examples, and
     every task named in changes_again is an example task of its module."""
     setup = load_setup()
-    assert sorted(setup) == _modules()
-    for module, entry in setup.items():
-        names = leaf_tasks(examples(module), module)
-        assert names, '%s: no examples' % module
-        assert len(set(names)) == len(names), '%s: two example tasks with the same name' % module
+    assert sorted(setup) == sorted(example_ids())
+    assert {'role-veth_pair-1', 'role-routed_subnets-2'} <= set(setup)
+    for example_id, entry in setup.items():
+        _plays, names = example_plays(example_id)
+        assert names, '%s: no examples' % example_id
+        assert len(set(names)) == len(names), '%s: two example tasks with the same name' % example_id
         unknown = [name for name in entry['changes_again'] if name not in names]
-        assert not unknown, 'examples_setup.yml: %s: changes_again names no example task: %s' % (module, unknown)
+        assert not unknown, 'examples_setup.yml: %s: changes_again names no example task: %s' % (example_id, unknown)
 
 
 def _params():
-    return [pytest.param(python, module, id='%s-%s' % (python.label, module))
-            for python in module_pythons() for module in _modules()]
+    return [pytest.param(python, example_id, id='%s-%s' % (python.label, example_id))
+            for python in module_pythons() for example_id in example_ids()]
 
 
-def _run(python, module, tmp_path):
+def _run(python, module, plays, tmp_path):
     setup = load_setup()[module]
-    playbooks = []
-    for label, name, tasks in (('setup', 'setup for the examples of %s' % module, setup['setup']),
-                               ('examples', 'EXAMPLES of netvirt.linux.%s' % module, examples(module))):
-        path = tmp_path / ('%s.yml' % label)
-        path.write_text(yaml.safe_dump([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}],
-                                       sort_keys=False, width=1000))
-        playbooks.append((label, str(path)))
-    specs = ['setup=%s' % playbooks[0][1], 'examples=%s' % playbooks[1][1], 'again=%s' % playbooks[1][1]]
+    setup_path = tmp_path / 'setup.yml'
+    setup_path.write_text(yaml.safe_dump([{'name': 'setup for the examples of %s' % module, 'hosts': 'localhost', 'gather_facts': False,
+                                           'tasks': setup['setup']}], sort_keys=False, width=1000))
+    examples_path = tmp_path / 'examples.yml'
+    examples_path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000))
+    inventory = tmp_path / 'inventory.ini'
+    inventory.write_text('localhost ansible_connection=local\n\n[lab]\nlocalhost\n')
+    specs = [str(inventory), 'setup=%s' % setup_path, 'examples=%s' % examples_path, 'again=%s' % examples_path]
     env = dict(os.environ)
     env.pop('ANSIBLE_STDOUT_CALLBACK', None)
     env.update({
@@ -221,34 +272,62 @@ def _run(python, module, tmp_path):
 
 
 def _check_run(module, python, step, names, log):
-    """One run of the examples: every example task ran, none failed or was skipped. {name: status}."""
+    """One run of the examples: every example task ran, in order, none failed or was skipped (a role's
+    own tasks, which only README examples have, may be skipped). [(name, status)] of every task."""
     where = '%s (%s), run "%s"' % (module, python.label, step['label'])
     results = task_results(step['output'])
+    owner = None
     for name, status, detail in results:
+        owner = name if name in names else owner
         if status == 'failed':
-            pytest.fail('%s: example task "%s" failed: %s\n(full log %s)' % (where, name, failure_message(detail), log), pytrace=False)
-        if status == 'skipping':
+            task = ('example task "%s"' % name if name == owner else
+                    'task "%s" (of example task "%s")' % (name, owner) if owner else 'task "%s"' % name)
+            pytest.fail('%s: %s failed: %s\n(full log %s)' % (where, task, failure_message(detail), log), pytrace=False)
+        if status == 'skipping' and name in names:
             pytest.fail('%s: example task "%s" was skipped (log %s)' % (where, name, log), pytrace=False)
     if step['rc'] != 0:
         pytest.fail('%s: ansible-playbook failed (exit %s; full log %s)\n---- last lines ----\n%s'
                     % (where, step['rc'], log, '\n'.join(step['output'].splitlines()[-60:])), pytrace=False)
-    ran = [name for name, _status, _detail in results]
-    assert ran == names, '%s: the tasks run are not the example tasks (log %s):\nran      %s\nexamples %s' % (where, log, ran, names)
+    own = [(name, status) for name, status, _detail in results if name in names]
+    assert [name for name, _status in own] == names, \
+        '%s: the example tasks run are not the example tasks (log %s):\nran      %s\nexamples %s' % (
+            where, log, [name for name, _status in own], names)
+    silent = [name for name, status in own if status is None]
+    assert not silent, '%s: example tasks without a result: %s (log %s)' % (where, silent, log)
     counts = recap(step['output']).get('localhost')
     assert counts is not None, '%s: no PLAY RECAP (log %s)' % (where, log)
-    assert (counts['ok'], counts['failed'], counts['skipped']) == (len(names), 0, 0), \
-        '%s: PLAY RECAP %s, expected ok=%d failed=0 skipped=0 (log %s)' % (where, counts, len(names), log)
+    ran = [name for name, status, _detail in results if status in ('ok', 'changed', 'included')]
+    skipped = [name for name, status, _detail in results if status == 'skipping']
+    assert (counts['ok'], counts['failed'], counts['skipped']) == (len(ran), 0, len(skipped)), \
+        '%s: PLAY RECAP %s, expected ok=%d failed=0 skipped=%d (log %s)' % (where, counts, len(ran), len(skipped), log)
+    if module in _modules():
+        assert (len(ran), len(skipped)) == (len(names), 0), '%s: not only the example tasks ran: %s (log %s)' % (where, results, log)
     changed = [name for name, status, _detail in results if status == 'changed']
     assert counts['changed'] == len(changed), '%s: PLAY RECAP %s, but %d tasks changed (log %s)' % (where, counts, len(changed), log)
-    return dict((name, status) for name, status, _detail in results)
+    return example_status(results, names)
+
+
+def example_status(results, names):
+    """{example task: 'changed' or 'ok'}: a task that is not an example task (one of the role an
+    example task included, or the facts gathered before the first) counts for the example task
+    before it."""
+    status = {}
+    owner = None
+    for name, result, _detail in results:
+        if name in names:
+            owner = name
+            status[owner] = 'ok'
+        if owner is not None and result == 'changed':
+            status[owner] = 'changed'
+    return status
 
 
 @pytest.mark.parametrize('python,module', _params())
 def test_examples(python, module, tmp_path):
     if python.error:
         pytest.fail(python.error, pytrace=False)
-    names = leaf_tasks(examples(module), module)
-    setup, report, log = _run(python, module, tmp_path)
+    plays, names = example_plays(module)
+    setup, report, log = _run(python, module, plays, tmp_path)
     runs = {step['label']: step for step in report['runs']}
     setup_run = runs['setup']
     if setup_run['rc'] != 0:
