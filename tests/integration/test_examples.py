@@ -180,7 +180,8 @@ def failure_message(detail):
 
 def test_parsers():
     text = ('TASK [a] ***\nok: [localhost]\n\nTASK [b "x"] ***\nchanged: [localhost] => (item=1)\nok: [localhost] => (item=2)\n'
-            'TASK [c] ***\nskipping: [localhost]\nTASK [i] ***\nincluded: netvirt.linux.veth_pair for localhost\nTASK [d] ***\nfatal: [localhost]: FAILED! => {"changed": false, "msg": "bad mtu"}\n'
+            'TASK [c] ***\nskipping: [localhost]\nTASK [i] ***\nincluded: netvirt.linux.veth_pair for localhost\n'
+            'TASK [d] ***\nfatal: [localhost]: FAILED! => {"changed": false, "msg": "bad mtu"}\n'
             'PLAY RECAP *********\nlocalhost                  : ok=2   changed=1    unreachable=0    failed=1    skipped=1    '
             'rescued=0    ignored=0   \n')
     results = task_results(text)
