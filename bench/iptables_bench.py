@@ -224,7 +224,7 @@ def report(out):
     print('machine: %s, %d CPUs, kernel %s, Python %s, %s' % (
         platform.processor() or platform.machine(), os.cpu_count(), platform.release(), platform.python_version(),
         subprocess.run(['iptables', '-V'], stdout=subprocess.PIPE, universal_newlines=True, check=False).stdout.strip()))
-    print('rules: %d in filter/INPUT of a fresh namespace, one per destination port, -j ACCEPT' % N)
+    print('rules: %d in filter/INPUT of one namespace (emptied before each method), one per destination port, -j ACCEPT' % N)
     print('')
     print('%-72s %9s %9s' % ('measurement', 'wall ms', 'CPU ms'))
     rows = [
