@@ -12,6 +12,7 @@ import os
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import tuntap
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError
 
 IFA_F_NODAD = 0x02
@@ -27,7 +28,8 @@ _MEANINGS = {
                    'addr_add': 'the address is already assigned',
                    'route_add': 'a route to that destination already exists'},
     errno.ENODEV: {None: 'no such interface'},
-    errno.ENOENT: {None: 'no such object'},
+    errno.ENOENT: {None: 'no such object',
+                   'tun_create': '/dev/net/tun is missing (the tun driver is not loaded: modprobe tun)'},
     errno.ESRCH: {None: 'no such route'},
     errno.ERANGE: {None: 'a value is out of range'},
     errno.EINVAL: {None: 'invalid argument',
@@ -50,7 +52,8 @@ _MEANINGS = {
     errno.EACCES: {None: 'permission denied',
                    'addr_add': 'permission denied: IPv6 is disabled on this interface '
                                '(net.ipv6.conf.<interface>.disable_ipv6 is 1)'},
-    errno.EBUSY: {None: 'the device is busy'},
+    errno.EBUSY: {None: 'the device is busy',
+                  'tun_set': 'the tun/tap is in use by a process, which holds it (stop the process first)'},
     errno.ENOTCONN: {None: 'the link has no carrier peer yet'},
 }
 
@@ -257,6 +260,8 @@ OPS = {
     'route_add': _route_add,
     'route_del': _route_del,
     'sysctl_set': _sysctl_set,
+    'tun_create': tuntap.tun_create,
+    'tun_set': tuntap.tun_set,
 }
 
 

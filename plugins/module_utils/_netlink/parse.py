@@ -30,6 +30,7 @@ RT_SCOPES = {0: 'universe', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere
 RT_TYPES = {1: 'unicast', 2: 'local', 3: 'broadcast', 4: 'anycast', 5: 'multicast',
             6: 'blackhole', 7: 'unreachable', 8: 'prohibit', 9: 'throw', 10: 'nat'}
 RT_TABLES = {0: 'unspec', 253: 'default', 254: 'main', 255: 'local'}
+TUN_TYPES = {1: 'tun', 2: 'tap'}
 NUD_PERMANENT = 0x80
 NTF_SELF = 0x02
 
@@ -74,6 +75,21 @@ def parse_bridge(info_data):
     return out
 
 
+def parse_tun(info_data, carrier):
+    """IFLA_INFO_DATA of a tun/tap (kind 'tun') -> plain options. OWNER and GROUP are absent when
+    unset (None). ``carrier``: a persistent tun/tap has carrier only while a process holds it."""
+    return {
+        'mode': TUN_TYPES.get(_attr(info_data, 'IFLA_TUN_TYPE')),
+        'owner': _attr(info_data, 'IFLA_TUN_OWNER'),
+        'group': _attr(info_data, 'IFLA_TUN_GROUP'),
+        'packet_info': bool(_attr(info_data, 'IFLA_TUN_PI', 0)),
+        'vnet_hdr': bool(_attr(info_data, 'IFLA_TUN_VNET_HDR', 0)),
+        'persist': bool(_attr(info_data, 'IFLA_TUN_PERSIST', 0)),
+        'multi_queue': bool(_attr(info_data, 'IFLA_TUN_MULTI_QUEUE', 0)),
+        'in_use': bool(carrier),
+    }
+
+
 def _operstate(value):
     if isinstance(value, str):
         return value.lower()
@@ -107,6 +123,8 @@ def parse_link(msg):
     }
     if kind == 'bridge':
         out['bridge'] = parse_bridge(_attr(info, 'IFLA_INFO_DATA'))
+    if kind == 'tun':
+        out['tun'] = parse_tun(_attr(info, 'IFLA_INFO_DATA'), _attr(msg, 'IFLA_CARRIER', 0))
     return out
 
 

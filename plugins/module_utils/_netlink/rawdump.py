@@ -6,8 +6,8 @@
 pyroute2 decodes every attribute of every message into objects; at hundreds of namespaces that
 decoding, and opening one IPRoute per namespace, is most of the time of an observation that finds
 nothing to change. This reader asks the same dumps (RTM_GETLINK, RTM_GETADDR) and decodes only
-the attributes ``parse.parse_link`` / ``parse.parse_addr`` use, into the same plain dicts. It
-only reads; every change still goes through pyroute2 (apply.py). Bridge options (nested
+the attributes ``parse.parse_link`` / ``parse.parse_addr`` use, into the same plain dicts (tun/tap
+options included). It only reads; every change still goes through pyroute2 (apply.py). Bridge options (nested
 IFLA_INFO_DATA) are left to pyroute2: the caller re-reads bridges with ``parse.parse_link``.
 """
 
@@ -38,8 +38,18 @@ IFLA_MASTER = 10
 IFLA_OPERSTATE = 16
 IFLA_LINKINFO = 18
 IFLA_IFALIAS = 20
+IFLA_CARRIER = 33
 IFLA_LINK_NETNSID = 37
 IFLA_INFO_KIND = 1
+IFLA_INFO_DATA = 2
+# IFLA_INFO_DATA of kind 'tun' (<linux/if_link.h>): u32 owner and group, u8 flags.
+IFLA_TUN_OWNER = 1
+IFLA_TUN_GROUP = 2
+IFLA_TUN_TYPE = 3
+IFLA_TUN_PI = 4
+IFLA_TUN_VNET_HDR = 5
+IFLA_TUN_PERSIST = 6
+IFLA_TUN_MULTI_QUEUE = 7
 IFA_ADDRESS = 1
 IFA_LOCAL = 2
 
@@ -78,11 +88,31 @@ def _mac(raw):
     return ':'.join('%02x' % b for b in bytearray(raw))
 
 
+def _u8(raw):
+    return bytearray(raw)[0] if raw else 0
+
+
+def decode_tun(info_data, carrier):
+    """IFLA_INFO_DATA of a tun/tap -> the dict parse.parse_tun makes."""
+    a = attrs(info_data, 0, len(info_data))
+    return {
+        'mode': parse.TUN_TYPES.get(_u8(a[IFLA_TUN_TYPE])) if IFLA_TUN_TYPE in a else None,
+        'owner': _U32.unpack(a[IFLA_TUN_OWNER])[0] if IFLA_TUN_OWNER in a else None,
+        'group': _U32.unpack(a[IFLA_TUN_GROUP])[0] if IFLA_TUN_GROUP in a else None,
+        'packet_info': bool(_u8(a.get(IFLA_TUN_PI))),
+        'vnet_hdr': bool(_u8(a.get(IFLA_TUN_VNET_HDR))),
+        'persist': bool(_u8(a.get(IFLA_TUN_PERSIST))),
+        'multi_queue': bool(_u8(a.get(IFLA_TUN_MULTI_QUEUE))),
+        'in_use': bool(carrier),
+    }
+
+
 def decode_link(data, offset, end):
     """One RTM_NEWLINK body -> the dict parse.parse_link makes (without 'bridge')."""
     _family, _type, index, flags, _change = _IFINFOMSG.unpack_from(data, offset)
     a = attrs(data, offset + _IFINFOMSG.size, end)
     kind = None
+    nested = {}
     if IFLA_LINKINFO in a:
         info = a[IFLA_LINKINFO]
         nested = attrs(info, 0, len(info))
@@ -96,7 +126,7 @@ def decode_link(data, offset, end):
     master = _U32.unpack(a[IFLA_MASTER])[0] if IFLA_MASTER in a else 0
     alias = _text(a[IFLA_IFALIAS]) if IFLA_IFALIAS in a else None
     operstate = bytearray(a[IFLA_OPERSTATE])[0] if IFLA_OPERSTATE in a else 0
-    return {
+    out = {
         'name': _text(a[IFLA_IFNAME]) if IFLA_IFNAME in a else None,
         'index': index,
         'kind': kind,
@@ -109,6 +139,9 @@ def decode_link(data, offset, end):
         'link_index': _U32.unpack(a[IFLA_LINK])[0] if IFLA_LINK in a else None,
         'link_netnsid': netnsid,
     }
+    if kind == 'tun':
+        out['tun'] = decode_tun(nested.get(IFLA_INFO_DATA, b''), _u8(a.get(IFLA_CARRIER)))
+    return out
 
 
 def decode_addr(data, offset, end):
