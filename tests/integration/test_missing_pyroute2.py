@@ -26,6 +26,7 @@ MINIMAL_ARGS = {
     'route': {'dst': '10.9.0.0/16', 'dev': 'lo'},
     'sysctl': {'name': 'net.ipv4.ip_forward', 'value': '1'},
     'topology': {'name': 'lab'},
+    'tuntap': {'name': 'tap0', 'mode': 'tap'},
     'veth': {'name': 'v0', 'peer': {'name': 'v1'}},
 }
 
