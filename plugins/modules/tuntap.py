@@ -141,7 +141,7 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create tap tap0 (vnet hdr, user 1000)", "set tap tap0 up"]
+  sample: ["create tap tap0 (vnet_hdr, user 1000)", "set tap tap0 up"]
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run

@@ -157,7 +157,7 @@ class TuntapKind(Kind):
 
     @staticmethod
     def _create_text(obj, params):
-        extras = [k.replace('_', ' ') for k in ('multi_queue', 'packet_info', 'vnet_hdr') if params[k]]
+        extras = [k for k in ('multi_queue', 'packet_info', 'vnet_hdr') if params[k]]
         if params['owner'] is not None:
             extras.append('user %d' % params['owner'])
         if params['group'] is not None:
@@ -189,7 +189,7 @@ class TuntapKind(Kind):
         changes = []
         for key in IN_PLACE:
             if have.get(key) != want[key]:
-                changes.append((key, '%s %s' % (key.replace('_', ' '), 'on' if want[key] else 'off')))
+                changes.append((key, '%s %s' % (key, 'on' if want[key] else 'off')))
                 after_tun[key] = want[key]
         for option, key in OWNER_OPTIONS:
             if want[key] is not None and have.get(key) != want[key]:
@@ -201,7 +201,7 @@ class TuntapKind(Kind):
         params.update((k, want[k]) for k in IN_PLACE)
         params.update((k, want[k]) for _o, k in OWNER_OPTIONS if want[k] is not None and have.get(k) != want[k])
         plan.add('tun_set', netns, obj, params, option=changes[0][0],
-                 text='set %s on %s' % (', '.join(text for _o, text in changes), obj))
+                 text='change %s: %s' % (obj, ', '.join(text for _o, text in changes)))
 
     @staticmethod
     def _word(value):
