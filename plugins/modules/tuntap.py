@@ -24,7 +24,7 @@ description:
     for a moment; the kernel refuses that while a process holds it, and the task fails saying so.
   - A tap without a process attached has no carrier (C(NO-CARRIER)); O(up) is the administrative state.
   - An existing interface named O(name) that is not a tun/tap makes the task fail; it is never taken
-    over or removed. A tun/tap that is not persistent belongs to the process that made it: O(state=present)
+    over or removed. A tun/tap that is not persistent belongs to the process that made it; O(state=present)
     fails naming it, O(state=absent) deletes it.
 author:
   - netvirt.linux maintainers (@netvirt)

@@ -147,8 +147,8 @@ def set_action(**kw):
 def test_set_attaches_checks_flags_and_sets_owner(kernel):
     kernel['getiff'] = 0x0002 | 0x1000 | 0x0100 | 0x4000
     apply.apply_one(FakeSession(), set_action(group=7))
-    assert [c[1] for c in kernel['calls'] if c[0] == 'ioctl'] == [tuntap.TUNSETIFF, tuntap.TUNGETIFF,
-                                                                   tuntap.TUNSETGROUP]
+    requests = [c[1] for c in kernel['calls'] if c[0] == 'ioctl']
+    assert requests == [tuntap.TUNSETIFF, tuntap.TUNGETIFF, tuntap.TUNSETGROUP]
     assert ('ioctl', tuntap.TUNSETGROUP, 7) in kernel['calls']
 
 
