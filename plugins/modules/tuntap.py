@@ -21,7 +21,8 @@ description:
     without a bridge master (set those again in later tasks). This is refused while a process holds the
     device (it has carrier then), since that process would keep a device that no longer exists.
   - O(packet_info), O(vnet_hdr), O(user) and O(group) are changed in place, by attaching to the device
-    for a moment; the kernel refuses that while a process holds it, and the task fails saying so.
+    for a moment; the kernel refuses that while a process holds it, and the task fails saying so
+    (a multi-queue device held by a process still takes a new O(user) or O(group)).
   - A tap without a process attached has no carrier (C(NO-CARRIER)); O(up) is the administrative state.
   - An existing interface named O(name) that is not a tun/tap makes the task fail; it is never taken
     over or removed. A tun/tap that is not persistent belongs to the process that made it; O(state=present)
