@@ -51,12 +51,12 @@ options:
       - The user that may attach to the device without CAP_NET_ADMIN, by name or number.
       - A name is looked up on the managed host; a number is taken as it is.
       - Left as it is when not set (a new device has no owner).
-    type: str
+    type: raw
   group:
     description:
       - The group whose members may attach to the device, by name or number (looked up like O(user)).
       - Left as it is when not set (a new device has no group).
-    type: str
+    type: raw
   multi_queue:
     description: Whether several files (queues) can attach to the device (C(IFF_MULTI_QUEUE)).
     type: bool
@@ -94,7 +94,7 @@ EXAMPLES = r'''
   netvirt.linux.tuntap:
     name: tap0
     mode: tap
-    user: "1000"
+    user: 1000
     vnet_hdr: true
 
 - name: A tun for a VPN inside namespace vpn, owned by group nogroup, MTU 1400

@@ -39,7 +39,11 @@ def owner_id(value, option, obj, lookup):
     (passwd/group databases); numbers are taken as they are, like `ip tuntap` does."""
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValidationError("option %s of %s: %r is not a name or a number" % (option, obj, value), option, obj)
     text = str(value).strip()
+    if isinstance(value, int) and value < 0:
+        raise ValidationError("option %s of %s: %s is out of range (0-%d)" % (option, obj, value, ID_MAX), option, obj)
     if text.isdigit():
         number = int(text)
         if number > ID_MAX:
@@ -69,8 +73,8 @@ class TuntapKind(Kind):
         name={'type': 'str', 'required': True},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         mode={'type': 'str', 'choices': ['tun', 'tap']},
-        user={'type': 'str'},
-        group={'type': 'str'},
+        user={'type': 'raw'},
+        group={'type': 'raw'},
         multi_queue={'type': 'bool', 'default': False},
         packet_info={'type': 'bool', 'default': False},
         vnet_hdr={'type': 'bool', 'default': False},

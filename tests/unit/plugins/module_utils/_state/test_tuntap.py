@@ -73,6 +73,8 @@ def test_user_and_group_by_name_or_number():
     assert (d['tun']['owner'], d['tun']['group']) == (107, 104)
     d = TuntapKind().desired(params(user='0', group='kvm'))
     assert (d['tun']['owner'], d['tun']['group']) == (0, 104)
+    d = TuntapKind().desired(params(user=1000, group=0))      # YAML numbers (the options are raw)
+    assert (d['tun']['owner'], d['tun']['group']) == (1000, 0)
 
 
 @pytest.mark.parametrize('kw, pieces', [
@@ -80,6 +82,9 @@ def test_user_and_group_by_name_or_number():
     ({'group': 'no-such'}, ['option group of tap tap0', "no group named 'no-such'"]),
     ({'user': '4294967295'}, ['option user of tap tap0', 'out of range']),
     ({'user': ' '}, ['option user of tap tap0', 'a name or a number']),
+    ({'user': True}, ['option user of tap tap0', 'not a name or a number']),
+    ({'group': 1.5}, ['option group of tap tap0', 'not a name or a number']),
+    ({'user': -1}, ['option user of tap tap0', 'out of range']),
     ({'name': 'x' * 16}, ['option name', 'at most 15']),
     ({'mtu': 20}, ['option mtu of tap tap0', 'out of range']),
 ])
