@@ -8,7 +8,9 @@ What the kernel allows, and so what this planner does:
 - mode (tun/tap) and multi_queue are fixed when the device is made: a change deletes the device
   and makes it again (it comes back down, with no addresses and no master; the task then sets
   mtu and up). That is refused while a process holds the device (it has carrier then): the
-  process would keep a file of a device that no longer exists.
+  process would keep a file of a device that no longer exists. Should the new device fail after
+  the old one was deleted (the kernel refusing an ioctl, or the mtu), the undo removes the new one
+  too: the task fails with no device left, never with a half-made one.
 - packet_info, vnet_hdr, user and group of an existing persistent device are changed in place by
   attaching to it (see _netlink/tuntap.py); the kernel refuses that while a process holds it.
 - mtu and up are ordinary link settings.
