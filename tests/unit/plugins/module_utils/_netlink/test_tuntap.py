@@ -236,5 +236,6 @@ def test_tun_options_same_from_pyroute2_and_raw(data, carrier, expected):
 
 
 def test_other_kinds_have_no_tun_options():
-    msg = Msg({'index': 2, 'flags': 0x1003}, {'IFLA_IFNAME': 'v0', 'IFLA_LINKINFO': Msg(attrs={'IFLA_INFO_KIND': 'veth'})})
+    info = Msg(attrs={'IFLA_INFO_KIND': 'veth'})
+    msg = Msg({'index': 2, 'flags': 0x1003}, {'IFLA_IFNAME': 'v0', 'IFLA_LINKINFO': info})
     assert 'tun' not in parse.parse_link(msg)
