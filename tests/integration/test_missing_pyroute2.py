@@ -28,6 +28,7 @@ MINIMAL_ARGS = {
     'topology': {'name': 'lab'},
     'tuntap': {'name': 'tap0', 'mode': 'tap'},
     'veth': {'name': 'v0', 'peer': {'name': 'v1'}},
+    'vxlan': {'name': 'vx0', 'vni': 42},
 }
 
 # Modules that need no pyroute2: without it they must work (run in check mode here).

@@ -125,6 +125,30 @@ def bridge_kwargs(options):
     return kwargs
 
 
+def vxlan_kwargs(session, action, options):
+    """Plain vxlan options -> pyroute2's IFLA_VXLAN_* keywords. pyroute2 encodes the port in
+    network byte order itself (both 0.7.2 and 0.9.x); 'dev' is looked up in the action's namespace."""
+    kwargs = {}
+    if 'vni' in options:
+        kwargs['vxlan_id'] = options['vni']
+    if 'port' in options:
+        kwargs['vxlan_port'] = options['port']
+    if 'ttl' in options and options['ttl'] is not None:
+        kwargs['vxlan_ttl'] = options['ttl']
+    if 'learning' in options and options['learning'] is not None:
+        kwargs['vxlan_learning'] = 1 if options['learning'] else 0
+    for key in ('remote', 'group'):
+        if options.get(key):
+            six = ipaddress.ip_address(options[key]).version == 6
+            kwargs['vxlan_group6' if six else 'vxlan_group'] = options[key]
+    if options.get('local'):
+        six = ipaddress.ip_address(options['local']).version == 6
+        kwargs['vxlan_local6' if six else 'vxlan_local'] = options['local']
+    if options.get('dev'):
+        kwargs['vxlan_link'] = _index(session, action.netns, options['dev'], action)
+    return kwargs
+
+
 def _link_create(session, action):
     params = action.params
     ref = action.netns
@@ -136,6 +160,8 @@ def _link_create(session, action):
             kwargs['peer']['net_ns_fd'] = session.fd(peer['netns'])
     if params['kind'] == 'bridge':
         kwargs.update(bridge_kwargs(params.get('bridge', {})))
+    if params['kind'] == 'vxlan':
+        kwargs.update(vxlan_kwargs(session, action, params.get('vxlan', {})))
     if params.get('master'):
         kwargs['master'] = _index(session, ref, params['master'], action)
     session.socket(ref).link('add', **kwargs)
@@ -173,6 +199,9 @@ def _link_set(session, action):
     if 'bridge' in params:
         kwargs['kind'] = 'bridge'
         kwargs.update(bridge_kwargs(params['bridge']))
+    if 'vxlan' in params:
+        kwargs['kind'] = 'vxlan'
+        kwargs.update(vxlan_kwargs(session, action, params['vxlan']))
     if 'up' in params:
         kwargs['state'] = 'up' if params['up'] else 'down'
     sock.link('set', index=index, **kwargs)

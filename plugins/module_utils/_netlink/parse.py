@@ -7,6 +7,7 @@ used, which behave the same in pyroute2 0.7.2 and 0.9.x (``msg.get('ifname')`` d
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import socket
 
 IFF_UP = 0x1
@@ -90,6 +91,44 @@ def parse_tun(info_data, carrier):
     }
 
 
+def parse_vxlan(info_data):
+    """IFLA_INFO_DATA of a vxlan -> {'vni','remote','group','local','link_index','port','ttl','learning'}.
+
+    The kernel keeps the unicast peer and the multicast group in one attribute (IFLA_VXLAN_GROUP or
+    IFLA_VXLAN_GROUP6): a multicast address is the group, any other the remote. IFLA_VXLAN_PORT travels
+    in network byte order; pyroute2 (0.7.2 and 0.9.x) decodes it as a big-endian 16-bit field, so the
+    value here is the port number. 'link_index' is the underlay's ifindex (0/None: no underlay); the
+    observer turns it into a name."""
+    if info_data is None:
+        return {}
+    peer = _attr(info_data, 'IFLA_VXLAN_GROUP') or _attr(info_data, 'IFLA_VXLAN_GROUP6')
+    local = _attr(info_data, 'IFLA_VXLAN_LOCAL') or _attr(info_data, 'IFLA_VXLAN_LOCAL6')
+    remote = group = None
+    if peer:
+        peer = str(ipaddress.ip_address(peer))
+        if peer in ('0.0.0.0', '::'):
+            peer = None
+        elif ipaddress.ip_address(peer).is_multicast:
+            group = peer
+        else:
+            remote = peer
+    if local:
+        local = str(ipaddress.ip_address(local))
+        if local in ('0.0.0.0', '::'):
+            local = None
+    learning = _attr(info_data, 'IFLA_VXLAN_LEARNING')
+    return {
+        'vni': _attr(info_data, 'IFLA_VXLAN_ID'),
+        'remote': remote,
+        'group': group,
+        'local': local,
+        'link_index': _attr(info_data, 'IFLA_VXLAN_LINK') or None,
+        'port': _attr(info_data, 'IFLA_VXLAN_PORT'),
+        'ttl': _attr(info_data, 'IFLA_VXLAN_TTL', 0),
+        'learning': None if learning is None else bool(learning),
+    }
+
+
 def _operstate(value):
     if isinstance(value, str):
         return value.lower()
@@ -125,6 +164,8 @@ def parse_link(msg):
         out['bridge'] = parse_bridge(_attr(info, 'IFLA_INFO_DATA'))
     if kind == 'tun':
         out['tun'] = parse_tun(_attr(info, 'IFLA_INFO_DATA'), _attr(msg, 'IFLA_CARRIER', 0))
+    if kind == 'vxlan':
+        out['vxlan'] = parse_vxlan(_attr(info, 'IFLA_INFO_DATA'))
     return out
 
 

@@ -404,6 +404,11 @@ class Session(object):
             master = by_index.get(link.pop('master_index'))
             link['master'] = master['name'] if master else None
             link['addresses'].sort()
+            if link.get('vxlan') is not None:
+                # The underlay by name; '#N' when its ifindex is not in this namespace.
+                under_index = link['vxlan'].pop('link_index', None)
+                under = by_index.get(under_index)
+                link['vxlan']['dev'] = under['name'] if under else ('#%d' % under_index if under_index else None)
         if peers:
             for link in by_index.values():
                 if link['kind'] == 'veth':

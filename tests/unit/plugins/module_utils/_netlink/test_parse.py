@@ -235,3 +235,44 @@ def test_parse_fdb(state, flags, permanent, self_):
 def test_parse_fdb_without_vlan_and_master():
     out = parse.parse_fdb(Msg({'ifindex': 6}, {'NDA_LLADDR': '02:00:00:00:00:0b'}))
     assert (out['vlan'], out['master_index'], out['permanent'], out['self']) == (None, None, False, False)
+
+
+# -- vxlan ----------------------------------------------------------------------------------
+def vxlan_data(**kw):
+    """IFLA_INFO_DATA of a vxlan as pyroute2 decodes it (the port already in host order)."""
+    out = {'IFLA_VXLAN_ID': 42, 'IFLA_VXLAN_GROUP': '10.0.0.2', 'IFLA_VXLAN_LOCAL': '10.0.0.1',
+           'IFLA_VXLAN_LINK': 3, 'IFLA_VXLAN_PORT': 4789, 'IFLA_VXLAN_TTL': 5, 'IFLA_VXLAN_LEARNING': 0}
+    out.update(kw)
+    return dict((k, v) for k, v in out.items() if v is not None)
+
+
+def test_parse_link_vxlan_unicast_remote():
+    out = parse.parse_link(link_msg(name='vx0', kind='vxlan', data=vxlan_data()))
+    assert out['kind'] == 'vxlan'
+    assert out['vxlan'] == {'vni': 42, 'remote': '10.0.0.2', 'group': None, 'local': '10.0.0.1',
+                            'link_index': 3, 'port': 4789, 'ttl': 5, 'learning': False}
+
+
+def test_parse_vxlan_multicast_group_is_group_not_remote():
+    out = parse.parse_vxlan(Msg(attrs=vxlan_data(IFLA_VXLAN_GROUP='239.1.1.1', IFLA_VXLAN_LEARNING=1)))
+    assert (out['remote'], out['group'], out['learning']) == (None, '239.1.1.1', True)
+
+
+def test_parse_vxlan_ipv6_addresses_are_canonical():
+    data = vxlan_data(IFLA_VXLAN_GROUP=None, IFLA_VXLAN_LOCAL=None, IFLA_VXLAN_LINK=None,
+                      IFLA_VXLAN_GROUP6='fd00:0:0::2', IFLA_VXLAN_LOCAL6='FD00::1')
+    out = parse.parse_vxlan(Msg(attrs=data))
+    assert (out['remote'], out['group'], out['local'], out['link_index']) == ('fd00::2', None, 'fd00::1', None)
+    group6 = parse.parse_vxlan(Msg(attrs=vxlan_data(IFLA_VXLAN_GROUP=None, IFLA_VXLAN_GROUP6='ff05::100')))
+    assert (group6['remote'], group6['group']) == (None, 'ff05::100')
+
+
+def test_parse_vxlan_without_peer_or_local():
+    data = vxlan_data(IFLA_VXLAN_GROUP='0.0.0.0', IFLA_VXLAN_LOCAL=None, IFLA_VXLAN_LINK=0, IFLA_VXLAN_TTL=None)
+    out = parse.parse_vxlan(Msg(attrs=data))
+    assert (out['remote'], out['group'], out['local'], out['link_index'], out['ttl']) == (None, None, None, None, 0)
+
+
+def test_parse_vxlan_none_and_other_kinds_have_no_vxlan_key():
+    assert parse.parse_vxlan(None) == {}
+    assert 'vxlan' not in parse.parse_link(link_msg(kind='veth'))
