@@ -41,12 +41,23 @@ options:
   remote:
     description:
       - Unicast IPv4 or IPv6 address of the one peer that frames for unknown destinations are sent to.
-      - Mutually exclusive with O(group).
+      - Mutually exclusive with O(group) and O(remotes).
     type: str
+  remotes:
+    description:
+      - Unicast peers for head-end replication (several remotes): frames for unknown destinations, broadcasts
+        and multicasts are sent to each. Written as forwarding database entries with the all-zero MAC address,
+        as C(bridge fdb append 00:00:00:00:00:00 dev NAME dst PEER) does.
+      - When set, the device's all-zero entries are exactly this list (others are removed; V([]) removes them
+        all). When not set, they are left as they are.
+      - IPv6 peers need O(local) set to an IPv6 address (only that makes an IPv6 device).
+      - Mutually exclusive with O(remote) and O(group).
+    type: list
+    elements: str
   group:
     description:
       - Multicast group (IPv4 C(224.0.0.0/4) or IPv6 C(ff00::/8)) joined on O(dev); needs O(dev).
-      - Mutually exclusive with O(remote).
+      - Mutually exclusive with O(remote) and O(remotes).
     type: str
   local:
     description: Source address of the encapsulated packets; the same address family as O(remote) or O(group).
@@ -120,6 +131,15 @@ EXAMPLES = r'''
     remote: "2001:db8::2"
     port: 4790
 
+- name: Head-end replication to two peers (all-zero-MAC FDB entries), exactly these
+  netvirt.linux.vxlan:
+    name: vx300
+    netns: ns1
+    vni: 300
+    local: 192.0.2.1
+    dev: eth0
+    remotes: [192.0.2.3, 192.0.2.4]
+
 - name: Remove the multicast device
   netvirt.linux.vxlan:
     name: vx100
@@ -148,6 +168,12 @@ vxlan:
     learning: true
     mtu: 1450
     up: true
+  contains:
+    remotes:
+      description: The head-end replication peers (all-zero-MAC FDB entries), sorted; only when O(remotes) is set.
+      returned: when O(remotes) is set
+      type: list
+      elements: str
 actions:
   description: What the task did, or would do in check mode, in order.
   returned: always

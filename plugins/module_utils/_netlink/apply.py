@@ -272,6 +272,22 @@ def _route_del(session, action):
     session.socket(action.netns).route('del', scope=RT_SCOPE_NOWHERE, **_route_kwargs(session, action))
 
 
+# -- forwarding database entries of a vxlan device ------------------------------------------
+def _fdb(session, action, command):
+    params = action.params
+    index = _index(session, action.netns, params['name'], action)
+    session.socket(action.netns).fdb(command, ifindex=index, lladdr=params.get('mac', parse.ZERO_MAC),
+                                     dst=params['dst'])
+
+
+def _fdb_append(session, action):
+    _fdb(session, action, 'append')
+
+
+def _fdb_del(session, action):
+    _fdb(session, action, 'del')
+
+
 # -- sysctl ---------------------------------------------------------------------------------
 def _sysctl_set(session, action):
     session.write_sysctl(action.netns, action.params['path'], action.params['value'])
@@ -291,6 +307,8 @@ OPS = {
     'sysctl_set': _sysctl_set,
     'tun_create': tuntap.tun_create,
     'tun_set': tuntap.tun_set,
+    'fdb_append': _fdb_append,
+    'fdb_del': _fdb_del,
 }
 
 

@@ -34,6 +34,7 @@ RT_TABLES = {0: 'unspec', 253: 'default', 254: 'main', 255: 'local'}
 TUN_TYPES = {1: 'tun', 2: 'tap'}
 NUD_PERMANENT = 0x80
 NTF_SELF = 0x02
+ZERO_MAC = '00:00:00:00:00:00'
 
 
 def _attr(msg, name, default=None):
@@ -214,4 +215,15 @@ def parse_fdb(msg):
         'permanent': bool(state & NUD_PERMANENT),
         'self': bool(flags & NTF_SELF),
         'master_index': _attr(msg, 'NDA_MASTER'),
+    }
+
+
+def parse_vxlan_fdb(msg):
+    """RTM_NEWNEIGH from an AF_BRIDGE dump, for a vxlan device -> {'mac','dst','ifindex'}; 'dst' is
+    the remote the entry sends to (None when the entry has none), in canonical text."""
+    dst = _attr(msg, 'NDA_DST')
+    return {
+        'mac': _attr(msg, 'NDA_LLADDR'),
+        'dst': str(ipaddress.ip_address(dst)) if dst else None,
+        'ifindex': _field(msg, 'ifindex'),
     }

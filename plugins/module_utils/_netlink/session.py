@@ -477,6 +477,16 @@ class Session(object):
         out.sort(key=lambda e: (e['port'] or '', e['mac'] or ''))
         return out
 
+    def vxlan_peers(self, ref, index):
+        """The remotes of the all-zero-MAC FDB entries of a vxlan device (head-end replication
+        peers, as `bridge fdb append 00:00:00:00:00:00 dev VX dst PEER` makes them), sorted."""
+        out = set()
+        for msg in self.socket(ref).fdb('dump'):
+            entry = parse.parse_vxlan_fdb(msg)
+            if entry['ifindex'] == index and entry['mac'] == parse.ZERO_MAC and entry['dst']:
+                out.add(entry['dst'])
+        return sorted(out, key=lambda a: (':' in a, a))
+
     def read_sysctl(self, ref, path):
         with self.entered(ref):
             handle = open(path, 'r')

@@ -15,6 +15,10 @@ Kernel rules this planner follows (measured on kernel 6.18, pyroute2 0.7.2 and 0
 - A multicast group needs an underlay device (EINVAL otherwise).
 - Without a port the kernel uses 8472 (Linux's historical port), not IANA's 4789: the port is
   always sent.
+- ``remotes`` (head-end replication to several unicast peers) are all-zero-MAC FDB entries of the
+  device (`bridge fdb append 00:00:00:00:00:00 dev VX dst PEER`); with ``remotes`` set, the
+  device's all-zero entries are exactly that list (others are deleted). An IPv6 peer needs an
+  IPv6 device, which only an IPv6 ``local`` makes (EAFNOSUPPORT otherwise).
 - A new device's MTU is the kernel's choice (underlay MTU minus 50 for IPv4, 70 for IPv6; 1500
   without underlay): it is in 'after' only when the task sets it.
 """
@@ -66,6 +70,11 @@ def _family(address):
     return 6 if address is not None and address.version == 6 else 4
 
 
+def _ip_key(text):
+    address = ipaddress.ip_address(text)
+    return (address.version, int(address))
+
+
 def _text(value):
     if value is None:
         return 'none'
@@ -107,12 +116,13 @@ class VxlanKind(Kind):
         port={'type': 'int', 'default': DEFAULT_PORT},
         ttl={'type': 'int'},
         learning={'type': 'bool', 'default': True},
+        remotes={'type': 'list', 'elements': 'str'},
         mtu={'type': 'int'},
         up={'type': 'bool', 'default': True},
     )
     module_kwargs = {
         'required_if': [('state', 'present', ('vni',))],
-        'mutually_exclusive': [('remote', 'group')],
+        'mutually_exclusive': [('remote', 'group', 'remotes')],
     }
 
     # -- desired ----------------------------------------------------------------------------
@@ -130,6 +140,7 @@ class VxlanKind(Kind):
         if remote is not None and group is not None:
             raise ValidationError("options remote and group of %s: give one of them, not both" % obj, 'remote', obj)
         check_addresses(remote, group, local, obj)
+        remotes = self._remotes(params.get('remotes'), remote, group, local, obj)
         dev = params.get('dev')
         if dev is not None and dev != '':
             dev = validate.ifname(dev, 'dev', obj)
@@ -151,14 +162,48 @@ class VxlanKind(Kind):
             'ttl': _int(params.get('ttl'), 'ttl', obj, 0, 255, 'a TTL (0 means inherit/auto)'),
             'learning': params['learning'],
         }
+        out['remotes'] = remotes
         out['family'] = _family(remote or group or local)
         return out
+
+    @staticmethod
+    def _remotes(values, remote, group, local, obj):
+        """Unicast peers for head-end replication, canonical and sorted; None: not managed."""
+        if values is None:
+            return None
+        if remote is not None or group is not None:
+            raise ValidationError("option remotes of %s: give either remotes or %s, not both"
+                                  % (obj, 'remote' if remote is not None else 'group'), 'remotes', obj)
+        peers = []
+        for value in values:
+            peer = _ip(value, 'remotes', obj)
+            if peer is None:
+                raise ValidationError("option remotes of %s: an empty address" % obj, 'remotes', obj)
+            if peer.is_multicast or peer.is_unspecified:
+                raise ValidationError("option remotes of %s: %s is not a unicast peer address (use option group for a "
+                                      "multicast group)" % (obj, peer), 'remotes', obj)
+            if local is not None and peer.version != local.version:
+                raise ValidationError("option remotes of %s: %s is IPv%d but option local (%s) is IPv%d; the underlay "
+                                      "must be one address family" % (obj, peer, peer.version, local, local.version),
+                                      'remotes', obj)
+            if peer.version == 6 and local is None:
+                raise ValidationError("option remotes of %s: %s is IPv6; an IPv6 peer needs an IPv6 device, so set "
+                                      "option local to an IPv6 address of this host" % (obj, peer), 'remotes', obj)
+            peers.append(str(peer))
+        validate.unique(peers, 'remotes', obj)
+        return sorted(peers, key=_ip_key)
 
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
         links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'], peers=False)
-        return {'netns': netns, 'links': links[netns]}
+        out = {'netns': netns, 'links': links[netns], 'remotes': None}
+        link = links[netns].get(desired['name'])
+        if desired.get('remotes') is not None:
+            out['remotes'] = []
+            if link is not None and link.get('kind') == 'vxlan':
+                out['remotes'] = sorted(session.vxlan_peers(netns, link['index']), key=_ip_key)
+        return out
 
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
@@ -173,7 +218,9 @@ class VxlanKind(Kind):
                                   "not a vxlan; refusing to %s"
                                   % (obj, name, link.get('kind'),
                                      'remove it' if desired['state'] == 'absent' else 'take it over'), 'name', obj)
-        before = self.picture(link, netns)
+        managed = desired.get('remotes') is not None
+        have_peers = observed.get('remotes') or []
+        before = self.picture(link, netns, have_peers if managed else None)
         if desired['state'] == 'absent':
             if link is not None:
                 plan.add('link_delete', netns, short, {'name': name}, option='state', text='delete %s' % short)
@@ -208,6 +255,7 @@ class VxlanKind(Kind):
             if after_vx['ttl'] is None:
                 after_vx['ttl'] = 0
             attrs_have = {'master': link.get('master')} if differ else None
+            have_peers = []     # a new device has no FDB entries but its remote's
         else:
             after_vx = dict((k, have.get(k)) for k in PICTURE_FIELDS)
             for key_ in MUTABLE:
@@ -215,6 +263,9 @@ class VxlanKind(Kind):
                     plan.add('link_set', netns, short, {'name': name, 'vxlan': {key_: want[key_]}}, option=key_,
                              text='set %s %s on %s' % (key_, _text(want[key_]), short))
                     after_vx[key_] = want[key_]
+        if managed:
+            self._plan_remotes(plan, netns, name, short, desired['remotes'], have_peers)
+            after_vx['remotes'] = list(desired['remotes'])
         attrs = {'mtu': desired['mtu'], 'up': desired['up']}
         after_link = common.plan_link_attrs(plan, netns, name, 'vxlan', attrs, attrs_have)
         after = {'state': 'present', 'netns': netns, 'kind': 'vxlan'}
@@ -224,6 +275,18 @@ class VxlanKind(Kind):
         after['up'] = bool(after_link.get('up', False))   # a new device starts down
         plan.record(key, before, after)
         return plan
+
+    @staticmethod
+    def _plan_remotes(plan, netns, name, short, wanted, have):
+        """Exactly ``wanted`` as all-zero-MAC FDB entries: stale peers go first, then new ones."""
+        for peer in have:
+            if peer not in wanted:
+                plan.add('fdb_del', netns, short, {'name': name, 'dst': peer}, option='remotes',
+                         text='remove peer %s from %s (FDB 00:00:00:00:00:00 dst %s)' % (peer, short, peer))
+        for peer in wanted:
+            if peer not in have:
+                plan.add('fdb_append', netns, short, {'name': name, 'dst': peer}, option='remotes',
+                         text='add peer %s to %s (FDB 00:00:00:00:00:00 dst %s)' % (peer, short, peer))
 
     @staticmethod
     def _describe(options):
@@ -272,13 +335,16 @@ class VxlanKind(Kind):
 
     # -- pictures and result ----------------------------------------------------------------
     @staticmethod
-    def picture(link, netns):
+    def picture(link, netns, remotes=None):
+        """``remotes``: the device's head-end peers, shown when the task manages them (else None)."""
         if link is None:
             return {'state': 'absent'}
         pic = {'state': 'present', 'netns': netns, 'kind': link.get('kind')}
         vx = link.get('vxlan') or {}
         for key in PICTURE_FIELDS:
             pic[key] = vx.get(key)
+        if remotes is not None:
+            pic['remotes'] = list(remotes)
         pic['mtu'] = link.get('mtu')
         pic['up'] = link.get('up')
         return pic
@@ -287,5 +353,9 @@ class VxlanKind(Kind):
         key = 'vxlan %s (%s)' % (desired['name'], ns_label(observed['netns']))
         if ctx.check_mode or not plan.changed:
             return {'vxlan': plan.after[key]}
-        links = ctx.session.links(observed['netns'], peers=False)
-        return {'vxlan': self.picture(links.get(desired['name']), observed['netns'])}
+        netns = observed['netns']
+        link = ctx.session.links(netns, peers=False).get(desired['name'])
+        remotes = None
+        if desired.get('remotes') is not None and link is not None:
+            remotes = sorted(ctx.session.vxlan_peers(netns, link['index']), key=_ip_key)
+        return {'vxlan': self.picture(link, netns, remotes)}

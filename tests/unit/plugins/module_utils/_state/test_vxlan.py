@@ -21,7 +21,8 @@ OBJ = "vxlan vx0 in namespace 'ns1'"
 
 def params(**kw):
     out = {'name': 'vx0', 'state': 'present', 'netns': NS, 'vni': 42, 'remote': None, 'group': None,
-           'local': None, 'dev': None, 'port': 4789, 'ttl': None, 'learning': True, 'mtu': None, 'up': True}
+           'local': None, 'dev': None, 'port': 4789, 'ttl': None, 'learning': True, 'mtu': None, 'up': True,
+           'remotes': None}
     out.update(kw)
     return out
 
@@ -54,10 +55,10 @@ def world(*links):
     return out
 
 
-def plan_for(links, check_mode=False, **kw):
+def plan_for(links, check_mode=False, peers=None, **kw):
     kind = VxlanKind()
     ctx = Context(check_mode=check_mode, diff=True)
-    plan = kind.plan(kind.desired(params(**kw)), {'netns': NS, 'links': links}, ctx)
+    plan = kind.plan(kind.desired(params(**kw)), {'netns': NS, 'links': links, 'remotes': peers}, ctx)
     return plan, ctx
 
 
@@ -87,6 +88,12 @@ UNICAST = dict(remote='10.0.0.2', local='10.0.0.1', dev='eth0')
     ({'dev': 'vx0'}, 'dev', 'itself'),
     ({'dev': 'a-name-longer-than-15'}, 'dev', 'at most 15'),
     ({'mtu': 20}, 'mtu', 'out of range'),
+    ({'remotes': ['10.0.0.2', '239.1.1.1']}, 'remotes', 'not a unicast'),
+    ({'remotes': ['10.0.0.2', '10.0.0.02x']}, 'remotes', 'not a valid IP'),
+    ({'remotes': ['10.0.0.2', '10.0.0.2']}, 'remotes', 'listed twice'),
+    ({'remotes': ['fd00::2']}, 'remotes', 'set option local'),
+    ({'remotes': ['fd00::2'], 'local': '10.0.0.1'}, 'remotes', 'one address family'),
+    ({'remotes': ['10.0.0.2'], 'remote': '10.0.0.3'}, 'remotes', 'not both'),
 ])
 def test_desired_rejects(kw, option, piece):
     with pytest.raises(ValidationError) as err:
@@ -244,3 +251,47 @@ def test_vxlan_kwargs():
     kwargs = apply.vxlan_kwargs(FakeSession(), plan.actions[0], plan.actions[0].params['vxlan'])
     assert (kwargs['vxlan_group6'], kwargs['vxlan_local6']) == ('fd00::2', 'fd00::1')
     assert 'vxlan_ttl' not in kwargs and 'vxlan_link' not in kwargs
+
+
+# -- remotes: head-end replication peers as all-zero-MAC FDB entries ----------------------
+def test_remotes_on_a_new_device():
+    plan, _ctx = plan_for(world(), peers=[], remotes=['10.0.0.3', '10.0.0.2'], local='10.0.0.1', dev='eth0')
+    assert [(op, p.get('dst')) for op, p in ops(plan)] == [
+        ('link_create', None), ('fdb_append', '10.0.0.2'), ('fdb_append', '10.0.0.3'), ('link_set', None)]
+    assert plan.actions[1].describe() == 'ns1: add peer 10.0.0.2 to vxlan vx0 (FDB 00:00:00:00:00:00 dst 10.0.0.2)'
+    assert plan.diff()['after']['remotes'] == ['10.0.0.2', '10.0.0.3']
+    assert plan.diff()['after']['remote'] is None
+
+
+def test_remotes_converge_exactly():
+    device = vx(remote=None)
+    plan, _ctx = plan_for(world(device), peers=['10.0.0.2', '10.0.0.9'], remotes=['10.0.0.3', '10.0.0.2'],
+                          local='10.0.0.1', dev='eth0')
+    assert [(op, p.get('dst')) for op, p in ops(plan)] == [('fdb_del', '10.0.0.9'), ('fdb_append', '10.0.0.3')]
+    assert [a.option for a in plan.actions] == ['remotes', 'remotes']
+    assert plan.diff()['before']['remotes'] == ['10.0.0.2', '10.0.0.9']
+    assert plan.diff()['after']['remotes'] == ['10.0.0.2', '10.0.0.3']
+    plan, _ctx = plan_for(world(device), peers=['10.0.0.2', '10.0.0.3'], remotes=['10.0.0.3', '10.0.0.2'],
+                          local='10.0.0.1', dev='eth0')
+    assert plan.actions == []
+
+
+def test_remotes_empty_list_removes_every_peer():
+    plan, _ctx = plan_for(world(vx(remote=None)), peers=['10.0.0.2'], remotes=[], local='10.0.0.1', dev='eth0')
+    assert ops(plan) == [('fdb_del', {'name': 'vx0', 'dst': '10.0.0.2'})]
+
+
+def test_remotes_unset_leaves_the_fdb_and_the_picture_alone():
+    plan, _ctx = plan_for(world(vx()), **UNICAST)
+    assert 'remotes' not in plan.diff()['before'] and 'remotes' not in plan.diff()['after']
+
+
+def test_remotes_after_a_recreate_are_all_added_again():
+    plan, _ctx = plan_for(world(vx(remote=None)), peers=['10.0.0.2'], vni=43, remotes=['10.0.0.2'],
+                          local='10.0.0.1', dev='eth0')
+    assert [op for op, _p in ops(plan)] == ['link_delete', 'link_create', 'fdb_append', 'link_set']
+
+
+def test_remotes_ipv6_with_local():
+    want = VxlanKind().desired(params(remotes=['FD00::3', 'fd00::2'], local='fd00::1'))
+    assert want['remotes'] == ['fd00::2', 'fd00::3'] and want['family'] == 6
