@@ -45,7 +45,7 @@ options:
     type: str
   remotes:
     description:
-      - Unicast peers for head-end replication (several remotes): frames for unknown destinations, broadcasts
+      - Unicast peers for head-end replication (several remotes). Frames for unknown destinations, broadcasts
         and multicasts are sent to each. Written as forwarding database entries with the all-zero MAC address,
         as C(bridge fdb append 00:00:00:00:00:00 dev NAME dst PEER) does.
       - When set, the device's all-zero entries are exactly this list (others are removed; V([]) removes them

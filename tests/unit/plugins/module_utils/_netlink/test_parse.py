@@ -278,7 +278,6 @@ def test_parse_vxlan_none_and_other_kinds_have_no_vxlan_key():
     assert 'vxlan' not in parse.parse_link(link_msg(kind='veth'))
 
 
-
 def test_parse_vxlan_fdb():
     msg = Msg({'ifindex': 7}, {'NDA_LLADDR': '00:00:00:00:00:00', 'NDA_DST': 'fd00:0::2'})
     assert parse.parse_vxlan_fdb(msg) == {'mac': parse.ZERO_MAC, 'dst': 'fd00::2', 'ifindex': 7}
