@@ -164,6 +164,10 @@ def _link_create(session, action):
         kwargs.update(vxlan_kwargs(session, action, params.get('vxlan', {})))
     if params.get('master'):
         kwargs['master'] = _index(session, ref, params['master'], action)
+    if params.get('mtu'):
+        kwargs['mtu'] = params['mtu']
+    if params.get('up'):
+        kwargs['state'] = 'up'   # not for a veth: its peer is not up yet (ENOTCONN)
     session.socket(ref).link('add', **kwargs)
     if params.get('alias'):
         # The kernel ignores IFLA_IFALIAS in a creating RTM_NEWLINK: a second message, which

@@ -243,6 +243,7 @@ class VxlanKind(Kind):
             if differ:
                 changes = ', '.join('%s %s -> %s' % (k, _text(have.get(k)), _text(want[k])) for k in differ)
                 plan.add('link_delete', netns, short, {'name': name}, option=differ[0],
+                         undo=self._restore(netns, short, link),
                          text='delete %s to create it again (%s: the kernel cannot change %s in place)'
                          % (short, changes, ', '.join(differ)))
                 if link.get('master'):
@@ -275,6 +276,19 @@ class VxlanKind(Kind):
         after['up'] = bool(after_link.get('up', False))   # a new device starts down
         plan.record(key, before, after)
         return plan
+
+    @staticmethod
+    def _restore(netns, short, link):
+        """The undo of a delete before a re-creation: the old device as it was (options, bridge, mtu,
+        up; not its addresses or FDB entries), made again if the new one cannot be created."""
+        old = dict((k, (link.get('vxlan') or {}).get(k)) for k in PICTURE_FIELDS)
+        if str(old.get('dev') or '').startswith('#') or not old.get('vni') or not old.get('port'):
+            return None     # its underlay is not in this namespace: it cannot be described again
+        params = {'name': link['name'], 'kind': 'vxlan', 'vxlan': old, 'mtu': link.get('mtu'),
+                  'up': bool(link.get('up'))}
+        if link.get('master'):
+            params['master'] = link['master']
+        return Action('link_create', netns, short, params, text='create %s again as it was' % short)
 
     @staticmethod
     def _plan_remotes(plan, netns, name, short, wanted, have):

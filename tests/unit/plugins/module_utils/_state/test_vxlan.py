@@ -295,3 +295,50 @@ def test_remotes_after_a_recreate_are_all_added_again():
 def test_remotes_ipv6_with_local():
     want = VxlanKind().desired(params(remotes=['FD00::3', 'fd00::2'], local='fd00::1'))
     assert want['remotes'] == ['fd00::2', 'fd00::3'] and want['family'] == 6
+
+
+def test_recreate_undo_makes_the_old_device_again():
+    plan, _ctx = plan_for(world(vx(master='br0', mtu=1400, ttl=7)), vni=43, **UNICAST)
+    undo = plan.actions[0].undo
+    assert undo.op == 'link_create'
+    assert undo.params == {'name': 'vx0', 'kind': 'vxlan', 'mtu': 1400, 'up': True, 'master': 'br0',
+                           'vxlan': {'vni': 42, 'remote': '10.0.0.2', 'group': None, 'local': '10.0.0.1',
+                                     'dev': 'eth0', 'port': 4789, 'ttl': 7, 'learning': True}}
+    plan, _ctx = plan_for(world(vx(dev='#12')), **UNICAST)
+    assert plan.actions[0].op == 'link_delete' and plan.actions[0].undo is None
+
+
+class RecordingSocket(object):
+    def __init__(self, fail_vni):
+        self.calls = []
+        self.fail_vni = fail_vni
+
+    def link(self, command, **kwargs):
+        self.calls.append((command, kwargs))
+        if command == 'add' and kwargs.get('vxlan_id') == self.fail_vni:
+            raise apply.loader.NetlinkError(17)
+
+    def link_lookup(self, ifname):
+        return [{'vx0': 10, 'eth0': 2}[ifname]] if ifname in ('vx0', 'eth0', 'br0') else []
+
+
+class ApplySession(FakeSession):
+    def __init__(self, sock):
+        self.sock = sock
+
+    def socket(self, ref):
+        return self.sock
+
+    def index(self, ref, name):
+        return {'eth0': 2, 'vx0': 10, 'br0': 3}.get(name)
+
+
+def test_failed_recreate_restores_the_old_device():
+    plan, _ctx = plan_for(world(vx(up=True, mtu=1400)), vni=43, **UNICAST)
+    sock = RecordingSocket(fail_vni=43)
+    with pytest.raises(apply.ApplyError) as err:
+        apply.apply_plan(ApplySession(sock), plan.actions)
+    assert err.value.option == 'vni'
+    assert [c for c, _k in sock.calls] == ['del', 'add', 'add']
+    restored = sock.calls[-1][1]
+    assert (restored['vxlan_id'], restored['mtu'], restored['state'], restored['vxlan_link']) == (42, 1400, 'up', 2)
