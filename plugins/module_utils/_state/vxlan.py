@@ -152,6 +152,11 @@ class VxlanKind(Kind):
         if group is not None and dev is None:
             raise ValidationError("option dev of %s: a multicast group (%s) needs an underlay device to join it on; "
                                   "set option dev" % (obj, group), 'dev', obj)
+        linklocal = [a for a in [remote, local] + [ipaddress.ip_address(r) for r in remotes or []]
+                     if a is not None and a.version == 6 and a.is_link_local]
+        if linklocal and dev is None:
+            raise ValidationError("option dev of %s: %s is an IPv6 link-local address, which is only meaningful on one "
+                                  "link; set option dev" % (obj, linklocal[0]), 'dev', obj)
         out['vxlan'] = {
             'vni': _int(params.get('vni'), 'vni', obj, 1, VNI_MAX, 'a VXLAN network identifier (VNI)'),
             'remote': None if remote is None else str(remote),

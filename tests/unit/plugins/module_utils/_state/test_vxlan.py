@@ -94,6 +94,8 @@ UNICAST = dict(remote='10.0.0.2', local='10.0.0.1', dev='eth0')
     ({'remotes': ['fd00::2']}, 'remotes', 'set option local'),
     ({'remotes': ['fd00::2'], 'local': '10.0.0.1'}, 'remotes', 'one address family'),
     ({'remotes': ['10.0.0.2'], 'remote': '10.0.0.3'}, 'remotes', 'not both'),
+    ({'remote': 'fe80::2', 'local': 'fe80::1'}, 'dev', 'link-local'),
+    ({'remotes': ['fe80::2'], 'local': 'fd00::1'}, 'dev', 'link-local'),
 ])
 def test_desired_rejects(kw, option, piece):
     with pytest.raises(ValidationError) as err:
