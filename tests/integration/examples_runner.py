@@ -11,24 +11,17 @@ asking for sudo (not installed everywhere, and pointless as root).
 
 import json
 import os
-import subprocess
 import sys
 
+from runner_step import ANSIBLE_PLAYBOOK, run_step
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-RUN_TIMEOUT = 600
 
 
 def run(python, inventory, playbook):
     extra = {'ansible_python_interpreter': python, 'ansible_become': False, 'examples_helpers': HERE}
     argv = [ANSIBLE_PLAYBOOK, '-i', inventory, '-c', 'local', '-e', json.dumps(extra), playbook]
-    try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=RUN_TIMEOUT, check=False, cwd=REPO)
-    except subprocess.TimeoutExpired as exc:
-        return {'argv': argv, 'rc': None, 'output': (exc.output or '') + '\ntimed out after %d s' % RUN_TIMEOUT}
-    return {'argv': argv, 'rc': proc.returncode, 'output': proc.stdout}
+    return run_step(argv)
 
 
 def main():

@@ -4,8 +4,14 @@ Used by the integration tests: the machine's own network is never touched, and e
 playbook makes is gone when the sandbox ends, even when the playbook fails."""
 
 import collections
+import json
 import os
+import signal
 import subprocess
+import sys
+import time
+
+import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = os.path.join(REPO, 'tests', 'integration', 'targets')
@@ -84,6 +90,56 @@ def run_playbook(playbook, extra_env=None, timeout=600):
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, timeout=timeout, cwd=REPO, check=False)
     return proc.returncode, proc.stdout
+
+
+def run_runner(runner, args, what, log_path, extra_env=None):
+    """Start one of the runners (playbook_runner.py, examples_runner.py) inside tools/sandbox with
+    .venv's python, wait for it (NETVIRT_TEST_TIMEOUT, default 1200 s; the whole process group is
+    killed after that), write its steps' output to ``log_path`` and return its JSON report.
+    ``what`` names the test in failures ("playbook seed_002 (pyroute2-0.9)")."""
+    env = dict(os.environ)
+    env.pop('ANSIBLE_STDOUT_CALLBACK', None)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'PYTHONUNBUFFERED': '1',
+    })
+    env.update(extra_env or {})
+    argv = [SANDBOX, sys.executable, runner] + list(args)
+    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 1200)
+    started = time.monotonic()
+    with subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            pytest.fail('%s timed out after %.0f s\n%s' % (what, timeout, err.decode('utf-8', 'replace')[-3000:]),
+                        pytrace=False)
+    out = out.decode('utf-8', 'replace')
+    err = err.decode('utf-8', 'replace')
+    elapsed = time.monotonic() - started
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    try:
+        report = json.loads(out)
+    except ValueError:
+        report = None
+    with open(log_path, 'w') as handle:
+        handle.write('# %s\n# exit %s after %.1f s\n' % (' '.join(argv), proc.returncode, elapsed))
+        for step in (report or {}).get('runs', []):
+            handle.write('\n#### %s: %s (exit %s)\n%s' % (step['label'], ' '.join(step['argv']), step['rc'], step['output']))
+        if report is None:
+            handle.write(out)
+        handle.write(err)
+    assert proc.returncode == 0 and report is not None, \
+        'runner failed (exit %s, log %s):\n%s\n%s' % (proc.returncode, log_path, out[-3000:], err[-3000:])
+    return report
 
 
 def tail(text, lines=150):

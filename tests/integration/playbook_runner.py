@@ -10,27 +10,19 @@ usage: tools/sandbox .venv/bin/python playbook_runner.py PLAYBOOK_NAME MODULE_PY
 
 import json
 import os
-import subprocess
 import sys
 
+from runner_step import ANSIBLE_PLAYBOOK, run_step
 from snapshot import snapshot
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 RUNS = (('converge', []), ('again', []), ('teardown', ['-e', 'lab_state=absent']))
-RUN_TIMEOUT = 600
 
 
 def run(name, python, extra):
     argv = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local',
             '-e', json.dumps({'ansible_python_interpreter': python})] + extra + ['netvirt.linux.%s' % name]
-    try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=RUN_TIMEOUT, check=False, cwd=REPO)
-    except subprocess.TimeoutExpired as exc:
-        return {'argv': argv, 'rc': None, 'output': (exc.output or '') + '\ntimed out after %d s' % RUN_TIMEOUT}
-    return {'argv': argv, 'rc': proc.returncode, 'output': proc.stdout}
+    return run_step(argv)
 
 
 def main():

@@ -10,14 +10,10 @@ The ansible output of the three runs is kept in tests/output/integration/pyroute
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
-from harness import REPO, SANDBOX, module_pythons
+from harness import REPO, module_pythons, run_runner
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'playbook_runner.py')
@@ -96,50 +92,8 @@ def _params():
 def test_playbook(python, name, tmp_path):
     if python.error:
         pytest.fail(python.error, pytrace=False)
-    env = dict(os.environ)
-    env.pop('ANSIBLE_STDOUT_CALLBACK', None)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO, '.build', 'collections'),
-        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_LOCALHOST_WARNING': '0',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'PYTHONUNBUFFERED': '1',
-    })
-    argv = [SANDBOX, sys.executable, RUNNER, name, python.path]
-    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 1200)
-    started = time.monotonic()
-    with subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, start_new_session=True) as proc:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            tail = err.decode('utf-8', 'replace')[-3000:]
-            pytest.fail('playbook %s (%s) timed out after %.0f s\n%s' % (name, python.label, timeout, tail), pytrace=False)
-    out = out.decode('utf-8', 'replace')
-    err = err.decode('utf-8', 'replace')
-    elapsed = time.monotonic() - started
-
-    log_dir = os.path.join(REPO, 'tests', 'output', 'integration', python.label, 'playbooks')
-    os.makedirs(log_dir, exist_ok=True)
-    log = os.path.join(log_dir, '%s.log' % name)
-    try:
-        report = json.loads(out)
-    except ValueError:
-        report = None
-    with open(log, 'w') as handle:
-        handle.write('# %s\n# exit %s after %.1f s\n' % (' '.join(argv), proc.returncode, elapsed))
-        for step in (report or {}).get('runs', []):
-            handle.write('\n#### %s: %s (exit %s)\n%s' % (step['label'], ' '.join(step['argv']), step['rc'], step['output']))
-        if report is None:
-            handle.write(out)
-        handle.write(err)
-    assert proc.returncode == 0 and report is not None, \
-        'runner failed (exit %s, log %s):\n%s\n%s' % (proc.returncode, log, out[-3000:], err[-3000:])
+    log = os.path.join(REPO, 'tests', 'output', 'integration', python.label, 'playbooks', '%s.log' % name)
+    report = run_runner(RUNNER, [name, python.path], 'playbook %s (%s)' % (name, python.label), log)
 
     runs = {step['label']: step for step in report['runs']}
     for step in report['runs']:

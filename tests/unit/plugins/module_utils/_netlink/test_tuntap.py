@@ -16,6 +16,8 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, parse, rawdump, tuntap
 from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
+from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_parse import Msg
+from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_rawdump import rta
 
 
 # -- the kernel's layout ---------------------------------------------------------------------
@@ -174,28 +176,11 @@ def test_missing_dev_net_tun_is_explained():
 
 
 # -- reading back: pyroute2 messages and the raw reader agree ---------------------------------
-class Msg(object):
-    def __init__(self, fields=None, attrs=None):
-        self.fields = dict(fields or {})
-        self.attrs = dict(attrs or {})
-
-    def __getitem__(self, key):
-        return self.fields[key]
-
-    def get_attr(self, name, default=None):
-        return self.attrs.get(name, default)
-
-
 def pyroute2_msg(data, carrier):
     info = Msg(attrs={'IFLA_INFO_KIND': 'tun', 'IFLA_INFO_DATA': Msg(attrs=data)})
     return Msg({'index': 7, 'flags': 0x1003, 'family': 0},
                {'IFLA_IFNAME': 'tap0', 'IFLA_MTU': 1500, 'IFLA_ADDRESS': '02:00:00:00:00:0a',
                 'IFLA_OPERSTATE': 'DOWN', 'IFLA_LINKINFO': info, 'IFLA_CARRIER': carrier})
-
-
-def rta(kind, payload):
-    length = 4 + len(payload)
-    return struct.pack('=HH', length, kind) + payload + b'\0' * ((4 - length % 4) % 4)
 
 
 def raw_msg(data, carrier):
