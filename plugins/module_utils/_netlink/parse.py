@@ -205,9 +205,12 @@ def parse_route(msg):
 
 
 def parse_fdb(msg):
-    """RTM_NEWNEIGH from an AF_BRIDGE dump -> {'mac','port_index','vlan','permanent','self'}."""
+    """RTM_NEWNEIGH from an AF_BRIDGE dump -> {'mac','port_index','vlan','permanent','self',
+    'master_index','dst'}. 'dst' is the remote an entry of a vxlan device sends to (None when the
+    entry has none), in canonical text."""
     state = _field(msg, 'state', 0) or 0
     flags = _field(msg, 'flags', 0) or 0
+    dst = _attr(msg, 'NDA_DST')
     return {
         'mac': _attr(msg, 'NDA_LLADDR'),
         'port_index': _field(msg, 'ifindex'),
@@ -215,15 +218,5 @@ def parse_fdb(msg):
         'permanent': bool(state & NUD_PERMANENT),
         'self': bool(flags & NTF_SELF),
         'master_index': _attr(msg, 'NDA_MASTER'),
-    }
-
-
-def parse_vxlan_fdb(msg):
-    """RTM_NEWNEIGH from an AF_BRIDGE dump, for a vxlan device -> {'mac','dst','ifindex'}; 'dst' is
-    the remote the entry sends to (None when the entry has none), in canonical text."""
-    dst = _attr(msg, 'NDA_DST')
-    return {
-        'mac': _attr(msg, 'NDA_LLADDR'),
         'dst': str(ipaddress.ip_address(dst)) if dst else None,
-        'ifindex': _field(msg, 'ifindex'),
     }

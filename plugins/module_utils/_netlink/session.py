@@ -473,6 +473,7 @@ class Session(object):
                 continue
             entry['port'] = names.get(entry.pop('port_index'))
             entry.pop('master_index', None)
+            entry.pop('dst', None)
             out.append(entry)
         out.sort(key=lambda e: (e['port'] or '', e['mac'] or ''))
         return out
@@ -482,8 +483,8 @@ class Session(object):
         peers, as `bridge fdb append 00:00:00:00:00:00 dev VX dst PEER` makes them), sorted."""
         out = set()
         for msg in self.socket(ref).fdb('dump'):
-            entry = parse.parse_vxlan_fdb(msg)
-            if entry['ifindex'] == index and entry['mac'] == parse.ZERO_MAC and entry['dst']:
+            entry = parse.parse_fdb(msg)
+            if entry['port_index'] == index and entry['mac'] == parse.ZERO_MAC and entry['dst']:
                 out.add(entry['dst'])
         return sorted(out, key=lambda a: (':' in a, a))
 

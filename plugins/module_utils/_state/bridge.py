@@ -167,11 +167,7 @@ class BridgeKind(Kind):
         links = observed['links']
         link = links.get(name)
         key = '%s (%s)' % (obj, ns_label(netns))
-        if link is not None and link['kind'] != 'bridge':
-            raise ValidationError("option name: an interface named '%s' already exists in %s and it is a %s, "
-                                  "not a bridge; refusing to %s" % (name, ns_label(netns), link['kind'],
-                                                                    'remove it' if desired['state'] == 'absent'
-                                                                    else 'take it over'), 'name', obj)
+        common.refuse_other_kind(link, 'bridge', 'bridge', obj, name, netns, desired['state'])
         before = self.picture(link, netns, links)
         if desired['state'] == 'absent':
             if link is not None:

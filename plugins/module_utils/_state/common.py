@@ -124,6 +124,16 @@ def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False,
     return after
 
 
+def refuse_other_kind(link, kind, label, obj, name, netns, state):
+    """An interface of another kind under the wanted name is never taken over, nor removed by
+    state=absent: fail naming option name and the object. ``label`` is the kind in words."""
+    if link is not None and link.get('kind') != kind:
+        raise ValidationError("option name of %s: an interface named '%s' already exists in %s and it is a %s, "
+                              "not a %s; refusing to %s"
+                              % (obj, name, ns_label(netns), link.get('kind'), label,
+                                 'remove it' if state == 'absent' else 'take it over'), 'name', obj)
+
+
 def require_namespace(observed_links, ref, option):
     if ref not in observed_links:
         raise NetvirtError('option %s: %s was not observed' % (option, ns_label(ref)), option=option)

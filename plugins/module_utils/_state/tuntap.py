@@ -114,11 +114,7 @@ class TuntapKind(Kind):
         name, obj, netns = desired['name'], desired['obj'], observed['netns']
         link = observed['links'].get(name)
         key = '%s (%s)' % (obj, ns_label(netns))
-        if link is not None and link['kind'] != 'tun':
-            raise ValidationError("option name of %s: an interface named '%s' already exists in %s and it is a %s, "
-                                  "not a tun/tap; refusing to %s"
-                                  % (obj, name, ns_label(netns), link['kind'],
-                                     'remove it' if desired['state'] == 'absent' else 'take it over'), 'name', obj)
+        common.refuse_other_kind(link, 'tun', 'tun/tap', obj, name, netns, desired['state'])
         before = self.picture(link, netns)
         if desired['state'] == 'absent':
             if link is not None:

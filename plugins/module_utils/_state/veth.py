@@ -88,12 +88,7 @@ class VethKind(Kind):
         link = links[netns].get(name)
         obj = 'veth %s' % name
         key = '%s (%s)' % (obj, ns_label(netns))
-        if link is not None and link['kind'] != 'veth':
-            raise ValidationError("option name of %s: an interface named '%s' already exists in %s and it is a "
-                                  "%s, not a veth; refusing to %s"
-                                  % (obj, name, ns_label(netns), link['kind'],
-                                     'remove it' if desired['state'] == 'absent' else 'take it over'),
-                                  'name', obj)
+        common.refuse_other_kind(link, 'veth', 'veth', obj, name, netns, desired['state'])
         before = self.picture(link, netns, links)
         if desired['state'] == 'absent':
             if link is not None:

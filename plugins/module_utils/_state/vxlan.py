@@ -218,11 +218,7 @@ class VxlanKind(Kind):
         links = observed['links']
         link = links.get(name)
         key = '%s (%s)' % (short, ns_label(netns))
-        if link is not None and link.get('kind') != 'vxlan':
-            raise ValidationError("option name of %s: an interface named '%s' already exists there and it is a %s, "
-                                  "not a vxlan; refusing to %s"
-                                  % (obj, name, link.get('kind'),
-                                     'remove it' if desired['state'] == 'absent' else 'take it over'), 'name', obj)
+        common.refuse_other_kind(link, 'vxlan', 'vxlan', obj, name, netns, desired['state'])
         managed = desired.get('remotes') is not None
         have_peers = observed.get('remotes') or []
         before = self.picture(link, netns, have_peers if managed else None)

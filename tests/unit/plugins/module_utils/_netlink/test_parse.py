@@ -229,7 +229,7 @@ def test_parse_fdb(state, flags, permanent, self_):
     msg = Msg({'ifindex': 6, 'state': state, 'flags': flags, 'family': 7},
               {'NDA_LLADDR': '02:00:00:00:00:0b', 'NDA_VLAN': 10, 'NDA_MASTER': 3})
     assert parse.parse_fdb(msg) == {'mac': '02:00:00:00:00:0b', 'port_index': 6, 'vlan': 10,
-                                    'permanent': permanent, 'self': self_, 'master_index': 3}
+                                    'permanent': permanent, 'self': self_, 'master_index': 3, 'dst': None}
 
 
 def test_parse_fdb_without_vlan_and_master():
@@ -278,7 +278,7 @@ def test_parse_vxlan_none_and_other_kinds_have_no_vxlan_key():
     assert 'vxlan' not in parse.parse_link(link_msg(kind='veth'))
 
 
-def test_parse_vxlan_fdb():
+def test_parse_fdb_of_a_vxlan_remote():
     msg = Msg({'ifindex': 7}, {'NDA_LLADDR': '00:00:00:00:00:00', 'NDA_DST': 'fd00:0::2'})
-    assert parse.parse_vxlan_fdb(msg) == {'mac': parse.ZERO_MAC, 'dst': 'fd00::2', 'ifindex': 7}
-    assert parse.parse_vxlan_fdb(Msg({'ifindex': 7}, {'NDA_LLADDR': '02:00:00:00:00:01'}))['dst'] is None
+    out = parse.parse_fdb(msg)
+    assert (out['mac'], out['dst'], out['port_index']) == (parse.ZERO_MAC, 'fd00::2', 7)

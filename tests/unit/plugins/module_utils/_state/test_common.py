@@ -283,3 +283,21 @@ def test_require_namespace():
     with pytest.raises(NetvirtError) as info:
         common.require_namespace({}, 'ns1', 'peer.netns')
     assert info.value.msg.startswith("option peer.netns: namespace 'ns1'")
+
+
+@pytest.mark.parametrize('link,state,piece', [
+    ({'kind': 'veth'}, 'present', 'refusing to take it over'),
+    ({'kind': 'bridge'}, 'absent', 'refusing to remove it'),
+])
+def test_refuse_other_kind_names_option_and_object(link, state, piece):
+    with pytest.raises(ValidationError) as err:
+        common.refuse_other_kind(link, 'tun', 'tun/tap', 'tun/tap t0', 't0', 'ns1', state)
+    assert err.value.option == 'name'
+    assert err.value.msg.startswith("option name of tun/tap t0: an interface named 't0' already exists in "
+                                    "namespace 'ns1' and it is a %s, not a tun/tap; " % link['kind'])
+    assert piece in err.value.msg
+
+
+def test_refuse_other_kind_lets_the_same_kind_and_nothing_pass():
+    common.refuse_other_kind({'kind': 'tun'}, 'tun', 'tun/tap', 'tun/tap t0', 't0', 'ns1', 'present')
+    common.refuse_other_kind(None, 'tun', 'tun/tap', 'tun/tap t0', 't0', 'ns1', 'absent')
