@@ -22,8 +22,9 @@ description:
     C(REJECT) with O(rules[].reject_with), C(MASQUERADE), C(REDIRECT), C(DNAT) and C(SNAT) to IPv4 addresses, or
     an existing user chain) skips that round trip in a real run on one IP version, as long as every rule of the
     task already in the chain was found as rendered. Such a rule is checked by the kernel when it is committed,
-    all or nothing. In check mode, and with O(ip_version=both), every new rule goes through the throwaway
-    namespace, so the kernel checks it before anything is written.
+    all or nothing; check mode makes the same plan and has the kernel check those rules in the throwaway
+    namespace, so it fails where the real run would. With O(ip_version=both) every new rule goes through the
+    throwaway namespace before anything is written.
   - In a user-defined chain the task owns the whole chain (it is created when missing); its rules are exactly
     O(rules), in order.
   - In a built-in chain the task owns only the rules it tagged with a comment C(netvirt:OWNER) (see O(owner)),

@@ -21,6 +21,8 @@ iptables knows every extension's canonical form, so it decides:
    rule of ours already in the chain was found verbatim (so no rule of ours can be the same rule
    printed differently). Such a rule is checked by the kernel when it is committed (all or
    nothing), not before; this is what lets a new chain of 1000 rules cost one read and one commit.
+   Check mode makes the same plan and then has the kernel check those rules with ``load`` in the
+   scratch namespace, so that it fails where the commit would.
 
 A refused rule fails naming its option (``rules[3]``) with iptables' own message.
 """
@@ -58,6 +60,25 @@ def find_refused(runner, family, backend, table, chain, builtin, observed, specs
     return None, None
 
 
+def load(runner, family, backend, table, chain, builtin, observed, candidates, obj):
+    """Commit ``candidates`` ([(option, spec)]) into the chain of the scratch namespace, where the
+    kernel checks them as it would in the target; a refused one fails naming its option, with
+    iptables' own message. The scratch namespace keeps them (canonicalise reads them back)."""
+    specs = [spec for _opt, spec in candidates]
+    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains(observed), specs)
+    if rc != 0:
+        line = rules.error_line(err)
+        k = line - first if line is not None else -1
+        if not 0 <= k < len(specs):
+            # refused at COMMIT (the kernel said no, iptables-legacy does not say which rule): one by one
+            k, err1 = find_refused(runner, family, backend, table, chain, builtin, observed, specs)
+            err = err1 if k is not None else err
+        option = candidates[k][0] if k is not None else 'rules'
+        what = " '%s'" % candidates[k][1] if k is not None else 's'
+        raise ValidationError("option %s of %s (%s): iptables refused the rule%s: %s"
+                              % (option, obj, rules.FAMILY_NAME[family], what, rules.error_text(err)), option, obj)
+
+
 def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj, trusted=None):
     """``candidates``: [(option, spec)]; ``trusted``: None or a bool per candidate (see 3. above).
     Returns the canonical specs in the same order."""
@@ -67,18 +88,7 @@ def canonicalise(runner, family, backend, table, chain, builtin, observed, candi
     if not unknown:
         return out
     specs = [candidates[k][1] for k in unknown]
-    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains(observed), specs)
-    if rc != 0:
-        line = rules.error_line(err)
-        k = line - first if line is not None else -1
-        if not 0 <= k < len(specs):
-            # refused at COMMIT (the kernel said no, iptables-legacy does not say which rule): one by one
-            k, err1 = find_refused(runner, family, backend, table, chain, builtin, observed, specs)
-            err = err1 if k is not None else err
-        option = candidates[unknown[k]][0] if k is not None else 'rules'
-        what = " '%s'" % candidates[unknown[k]][1] if k is not None else 's'
-        raise ValidationError("option %s of %s (%s): iptables refused the rule%s: %s"
-                              % (option, obj, rules.FAMILY_NAME[family], what, rules.error_text(err)), option, obj)
+    load(runner, family, backend, table, chain, builtin, observed, [candidates[k] for k in unknown], obj)
     rc, text, err = runner.run([command.binary(family, backend, 'save'), '-t', table], where='scratch')
     if rc != 0:
         raise ValidationError('option rules of %s (%s): reading the rules back failed: %s'

@@ -126,10 +126,11 @@ class IptablesKind(Kind):
         else:
             self.lock = command.Lock(session.identity(netns)).acquire()
         self.runner = command.Runner(session, netns)
-        # A real run on one IP version may take exact rule texts as iptables' own (canon, 3.): its
-        # one commit is all or nothing. Check mode, and two IP versions (two commits), have every
-        # new rule checked by the kernel first, in the scratch namespace.
-        fast = exists and not ctx.check_mode and len(desired['families']) == 1 and desired['state'] == 'present'
+        # On one IP version exact rule texts may be taken as iptables' own (canon, 3.): its one
+        # commit is all or nothing, and check mode has the kernel check them (self.check). Two IP
+        # versions (two commits) have every new rule checked by the kernel first, in the scratch
+        # namespace.
+        fast = exists and len(desired['families']) == 1 and desired['state'] == 'present'
         try:
             for family in desired['families']:
                 parsed = self._read(family, backend, table) if exists else None
@@ -290,6 +291,24 @@ class IptablesKind(Kind):
                                      % (option, actions[0].obj, rules.FAMILY_NAME[family], ' --test' if test else '',
                                         what, rules.error_text(err)),
                                      action=action, option=option, obj=actions[0].obj)
+
+    def check(self, session, plan, ctx):
+        """Check mode: the rules taken as exact, which the real run's commit has the kernel check,
+        are committed into the scratch namespace instead, so check mode fails where the real run
+        would (e.g. a DNAT in nat INPUT). The plan is not touched."""
+        try:
+            for family, (parsed, unchecked) in sorted(self.seen.items()):
+                new = [a for a in plan.actions if a.params['family'] == family and a.params.get('spec') in unchecked
+                       and a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
+                if new:
+                    table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
+                    canon.load(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table], parsed,
+                               [(a.option, a.params['spec']) for a in new], new[0].obj)
+        except (IOError, OSError) as exc:
+            raise NetvirtError('option backend of %s: running iptables failed: %s'
+                               % (plan.actions[0].obj, exc.strerror or exc), 'backend', plan.actions[0].obj)
+        finally:
+            self.runner.reset_scratch()
 
     def _culprit(self, family, actions, err):
         """The kernel refused the commit without naming a line (iptables-legacy): if rules went in

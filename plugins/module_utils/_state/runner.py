@@ -11,7 +11,9 @@ A module hands one ``Kind`` to ``run``. A kind is a small class with four steps:
 ``result(desired, observed, plan, ctx)``  extra return values.
 
 There is one path: check mode runs the same observe and plan and only skips the apply, so
-``changed``, ``diff`` and ``actions`` are the same in both modes.
+``changed``, ``diff`` and ``actions`` are the same in both modes. In its place a kind may
+``check(session, plan, ctx)`` what the apply would refuse (iptables: rules the kernel checks only
+at the commit), without changing anything.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -69,6 +71,10 @@ class Kind(object):
         """Apply the plan (outside check mode only). Default: the netlink ops, one action at a time."""
         apply_plan(session, plan.actions)
 
+    def check(self, session, plan, ctx):
+        """Check mode's stand-in for ``apply``: fail where the apply would, change nothing, and
+        never alter the plan. Default: nothing (the kinds validate before they plan)."""
+
     def result(self, desired, observed, plan, ctx):
         return {}
 
@@ -94,7 +100,9 @@ def run(kind, module=None):
             ctx.session = session
             observed = kind.observe(session, desired, ctx)
             plan = kind.plan(desired, observed, ctx)
-            if plan.actions and not module.check_mode:
+            if plan.actions and module.check_mode:
+                kind.check(session, plan, ctx)
+            elif plan.actions:
                 kind.apply(session, plan, ctx)
             result = kind.result(desired, observed, plan, ctx)
     except NetvirtError as exc:

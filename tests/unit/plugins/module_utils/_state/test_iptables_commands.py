@@ -13,7 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
+from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
 
@@ -129,7 +129,9 @@ def run(rules, check_mode=False, **kw):
     session = FakeSession()
     observed = kind.observe(session, desired, ctx)
     plan = kind.plan(desired, observed, ctx)
-    if plan.actions and not check_mode:
+    if plan.actions and check_mode:     # what runner.run does
+        kind.check(session, plan, ctx)
+    elif plan.actions:
         kind.apply(session, plan, ctx)
     return plan, kind.result(desired, observed, plan, ctx)
 
@@ -155,12 +157,24 @@ def test_new_exact_rules_one_read_one_commit(fake):
     assert plan.changed
 
 
-def test_check_mode_asks_iptables_and_writes_nothing(fake):
+def test_check_mode_same_plan_then_the_kernel_checks_the_rules_in_the_scratch(fake):
     ipt = fake()
-    plan, _result = run([port(n) for n in range(3)], check_mode=True)
-    assert steps(ipt) == [('target', 'save', False), ('scratch', 'restore', False), ('scratch', 'save', False)]
+    plan, result = run([port(n) for n in range(3)], check_mode=True)
+    assert steps(ipt) == [('target', 'save', False), ('scratch', 'restore', False)]
     assert ipt.rules[4] == []
-    assert len(plan.actions) == 3
+    real_plan, real_result = run([port(n) for n in range(3)])
+    assert [a.describe() for a in plan.actions] == [a.describe() for a in real_plan.actions]
+    assert plan.diff() == real_plan.diff() and result['rules'] == real_result['rules']
+
+
+@pytest.mark.parametrize('refuse_line', [True, False])
+def test_check_mode_fails_where_the_commit_would(fake, refuse_line):
+    ipt = fake(refuse='--dport 2 ', refuse_line=refuse_line)
+    with pytest.raises(ValidationError) as err:
+        run([port(1), port(2), port(3)], check_mode=True)
+    assert err.value.option == 'rules[1]'
+    assert 'option rules[1] of iptables chain filter/INPUT (ipv4): iptables refused the rule' in err.value.msg
+    assert ipt.rules[4] == [] and not [t for t in steps(ipt) if t[0] == 'target' and t[1] == 'restore']
 
 
 def test_only_the_inexact_rule_goes_to_the_scratch(fake):

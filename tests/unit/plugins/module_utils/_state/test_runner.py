@@ -131,3 +131,34 @@ def test_errors_while_observing_are_explained(exc, pieces):
 def test_common_argument_spec_has_netns():
     spec = runner.argument_spec(RecordingKind())
     assert spec['netns'] == {'type': 'raw'}
+
+
+class CheckingKind(RecordingKind):
+    """Records which of apply and check the runner called; check refuses when told to."""
+
+    def __init__(self, refuse=False):
+        super(CheckingKind, self).__init__()
+        self.calls = []
+        self.refuse = refuse
+
+    def apply(self, session, plan, ctx):
+        self.calls.append('apply')
+
+    def check(self, session, plan, ctx):
+        self.calls.append('check')
+        if self.refuse:
+            raise ValidationError('option rules[1] of thing t: the kernel would refuse it', 'rules[1]', 'thing t')
+
+
+@pytest.mark.parametrize('check_mode, calls', [(True, ['check']), (False, ['apply'])])
+def test_check_mode_calls_check_instead_of_apply(check_mode, calls):
+    kind = CheckingKind()
+    result = run(kind, FakeModule(check_mode=check_mode))
+    assert kind.calls == calls and result['changed'] is True
+
+
+def test_a_refusal_in_check_fails_check_mode_with_the_plan():
+    result = run(CheckingKind(refuse=True), FakeModule(check_mode=True))
+    assert result['failed'] is True
+    assert result['msg'] == 'option rules[1] of thing t: the kernel would refuse it'
+    assert result['actions'] == ['set x to 1']
