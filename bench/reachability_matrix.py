@@ -18,7 +18,7 @@ import time
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
 from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import ReachabilityKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 N = 10
 

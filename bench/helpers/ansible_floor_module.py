@@ -8,7 +8,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import rules
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 
 
 def main():

@@ -236,7 +236,7 @@ actions:
   sample: ["create bridge br0 with stp off, forward_delay 0 s", "attach veth0 to bridge br0", "set bridge br0 up"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 
 

@@ -270,7 +270,7 @@ commands:
   sample: ["target: iptables-nft-save -t filter"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 
 

@@ -198,7 +198,7 @@ current:
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 
 
 def main():

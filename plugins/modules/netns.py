@@ -128,7 +128,7 @@ actions:
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 
 
 def main():

@@ -225,7 +225,7 @@ actions:
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import ReachabilityKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 
 
 def main():

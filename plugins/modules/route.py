@@ -137,7 +137,7 @@ actions:
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 
 
 def main():

@@ -137,7 +137,7 @@ actions:
   sample: ["router: set sysctl net.ipv4.ip_forward to '1'"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
 
 

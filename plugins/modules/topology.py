@@ -292,7 +292,7 @@ elapsed:
   sample: 0.42
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 
 

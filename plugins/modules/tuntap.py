@@ -145,7 +145,7 @@ actions:
   sample: ["create tap tap0 (vnet_hdr, user 1000)", "set tap tap0 up"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
 
 

@@ -164,7 +164,7 @@ actions:
   sample: ["create veth veth0 with peer veth1 in namespace 'ns2' in namespace 'ns1'"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
 
 

@@ -183,7 +183,7 @@ actions:
            "ns1: set vxlan vx42 up"]
 '''
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import run
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run
 from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
 
 

@@ -30,8 +30,8 @@ A refused rule fails naming its option (``rules[3]``) with iptables' own message
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command, edits, rules
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits, rules
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 
 
 def _scratch_load(runner, family, backend, table, chain, builtin, user_chains, specs):
@@ -40,13 +40,12 @@ def _scratch_load(runner, family, backend, table, chain, builtin, user_chains, s
         lines.append(':%s - [0:0]' % chain)
     first_rule_line = 2 + len(lines)
     lines.extend('-A %s %s' % (chain, s) for s in specs)
-    rc, _out, err = runner.run([command.binary(family, backend, 'restore')], edits.payload(table, lines),
+    rc, _out, err = runner.run([rules.binary(family, backend, 'restore')], edits.payload(table, lines),
                                where='scratch')
     return rc, err, first_rule_line
 
 
-def user_chains(observed):
-    return [c for c in observed['order'] if observed['chains'].get(c) is None]
+user_chains = rules.user_chains
 
 
 def find_refused(runner, family, backend, table, chain, builtin, observed, specs):
@@ -89,7 +88,7 @@ def canonicalise(runner, family, backend, table, chain, builtin, observed, candi
         return out
     specs = [candidates[k][1] for k in unknown]
     load(runner, family, backend, table, chain, builtin, observed, [candidates[k] for k in unknown], obj)
-    rc, text, err = runner.run([command.binary(family, backend, 'save'), '-t', table], where='scratch')
+    rc, text, err = runner.run([rules.binary(family, backend, 'save'), '-t', table], where='scratch')
     if rc != 0:
         raise ValidationError('option rules of %s (%s): reading the rules back failed: %s'
                               % (obj, rules.FAMILY_NAME[family], rules.error_text(err)), 'rules', obj)

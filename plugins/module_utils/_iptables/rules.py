@@ -16,7 +16,7 @@ import ipaddress
 import re
 import shlex
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 
 BUILTIN = {
     'filter': ('INPUT', 'FORWARD', 'OUTPUT'),
@@ -28,6 +28,16 @@ BUILTIN = {
 ALL_BUILTIN = ('PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING')
 FAMILIES = {'ipv4': (4,), 'ipv6': (6,), 'both': (4, 6)}
 FAMILY_NAME = {4: 'ipv4', 6: 'ipv6'}
+
+
+def binary(family, backend, tool):
+    """The iptables tool of one IP version and backend: (6, 'nft', 'save') -> ip6tables-nft-save."""
+    return '%s-%s-%s' % ('iptables' if family == 4 else 'ip6tables', backend, tool)
+
+
+def user_chains(parsed):
+    """The user chains of a parsed table (parse_save), in order."""
+    return [c for c in parsed['order'] if parsed['chains'].get(c) is None]
 CHAIN_MAX = 28           # XT_EXTENSION_MAXNAMELEN - 1
 COMMENT_MAX = 255        # XT_MAX_COMMENT_LEN - 1
 _CHAIN_RE = re.compile(r'^[A-Za-z0-9_.:+@=-]+$')

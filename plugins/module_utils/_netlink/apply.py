@@ -13,7 +13,7 @@ import os
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import tuntap
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError
 
 IFA_F_NODAD = 0x02
 IFA_F_NOPREFIXROUTE = 0x200

@@ -26,7 +26,7 @@ import socket
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawlink
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.apply import (
     IFA_F_NODAD, apply_one, kernel_error, undo)
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError
 
 MAX_CHANNELS = 64
 _SET_KEYS = frozenset(['name', 'up', 'mtu', 'mac', 'master', 'alias'])

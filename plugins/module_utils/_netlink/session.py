@@ -22,8 +22,8 @@ import socket as _socket
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawdump
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import ns_label
 
 CLONE_NEWNET = 0x40000000
 NETNS_RUN_DIR = '/var/run/netns'
@@ -89,6 +89,8 @@ class Session(object):
         self._fds = {}
         self._sockets = {}
         self._registered = []   # refs named by the task, in order: canonical names
+        self._first_ref = {}    # registered ref -> its identity when registered
+        self._canon_of = {}     # identity -> the first registered ref naming it
         self._nsid_maps = {}
         self._names_cache = None
         # Opt-in (topology): remember ifindexes by (namespace, name) instead of one lookup per action.
@@ -185,21 +187,25 @@ class Session(object):
 
     def register(self, ref):
         """Remember a reference the task uses, so that observed namespaces are reported under
-        the same name the user wrote (a PID and a name of one namespace compare equal)."""
-        if ref is not None and ref not in self._registered:
+        the same name the user wrote (a PID and a name of one namespace compare equal): the first
+        reference registered for a namespace is its canonical one."""
+        if ref is not None and ref not in self._first_ref:
             self._registered.append(ref)
+            ident = self.identity(ref)
+            self._first_ref[ref] = ident
+            if ident is not None:
+                self._canon_of.setdefault(ident, ref)
         return self.canonical(ref)
 
     def canonical(self, ref):
+        """The reference that stands for ``ref``'s namespace: None for the module's own, else the
+        first registered reference to the same namespace, else ``ref`` itself."""
         ident = self.identity(ref)
         if ident is None:
             return ref
         if ident == self.identity(None):
             return None
-        for other in self._registered:
-            if other != ref and self.identity(other) == ident:
-                return other
-        return ref
+        return self._canon_of.get(ident, ref)
 
     def named(self):
         """Names of the namespaces under /var/run/netns (as `ip netns list`), sorted."""
@@ -218,6 +224,28 @@ class Session(object):
             yield
             return
         _setns(self.fd(ref))
+        try:
+            yield
+        finally:
+            _setns(self._home)
+
+    def unshared(self):
+        """An fd of a new, empty network namespace that only this run knows (unshare(2) on the
+        calling thread, then straight back home); the kernel frees it with its last fd. Enter it
+        with ``entered_fd``. iptables canonicalises rules there (``_iptables.canon``)."""
+        load_libc()
+        if _libc.unshare(CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, 'unshare: %s' % os.strerror(err))
+        try:
+            return os.open('/proc/thread-self/ns/net', os.O_RDONLY | os.O_CLOEXEC)
+        finally:
+            _setns(self._home)
+
+    @contextlib.contextmanager
+    def entered_fd(self, fd):
+        """Run a block with the calling thread inside the namespace of ``fd`` (see ``unshared``)."""
+        _setns(fd)
         try:
             yield
         finally:

@@ -24,9 +24,9 @@ __metaclass__ = type
 import math
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 TIMERS = ('forward_delay', 'hello_time', 'max_age', 'ageing_time')
 OPTIONS = ('stp',) + TIMERS + ('vlan_filtering',)
@@ -158,7 +158,15 @@ class BridgeKind(Kind):
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
         links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'])
-        return {'netns': netns, 'links': links[netns]}
+        return {'netns': netns, 'links': links[netns], 'fdb': self.read_fdb(session, desired, netns, links[netns])}
+
+    @staticmethod
+    def read_fdb(session, desired, netns, links):
+        """The forwarding database, when the task asks for it (option fdb) and the bridge is there."""
+        if not desired['fdb']:
+            return None
+        exists = desired['state'] == 'present' and (links.get(desired['name']) or {}).get('kind') == 'bridge'
+        return session.fdb(netns, desired['name'], links=links) if exists else []
 
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
@@ -166,15 +174,12 @@ class BridgeKind(Kind):
         name, obj, netns = desired['name'], desired['obj'], observed['netns']
         links = observed['links']
         link = links.get(name)
-        key = '%s (%s)' % (obj, ns_label(netns))
+        key = self.key(desired, observed)
         common.refuse_other_kind(link, 'bridge', 'bridge', obj, name, netns, desired['state'])
         before = self.picture(link, netns, links)
         if desired['state'] == 'absent':
-            if link is not None:
-                plan.add('link_delete', netns, obj, {'name': name}, option='state',
-                         text='delete %s (its ports are released)' % obj)
-            plan.record(key, before, {'state': 'absent'})
-            return plan
+            return common.plan_link_absent(plan, link, netns, obj, key, before,
+                                           'delete %s (its ports are released)' % obj)
 
         want = desired['options']
         have = dict(KERNEL_DEFAULTS)
@@ -185,7 +190,7 @@ class BridgeKind(Kind):
 
         after_opts = dict((k, have[k]) for k in OPTIONS)
         if link is None:
-            self._plan_create(plan, netns, name, obj, want, after_opts)
+            self._plan_create(plan, netns, name, obj, want, after_opts, desired.get('alias'))
         else:
             self._plan_options(plan, netns, name, obj, want, have, after_opts)
         if want['vlan_filtering'] is not None and bool(want['vlan_filtering']) != bool(have['vlan_filtering']):
@@ -229,7 +234,7 @@ class BridgeKind(Kind):
         return plan
 
     @staticmethod
-    def _plan_create(plan, netns, name, obj, want, after_opts):
+    def _plan_create(plan, netns, name, obj, want, after_opts, alias=None):
         """One message: the kernel applies the timers while STP is still off, then the STP state."""
         options = dict((k, want[k]) for k in ('stp',) + TIMERS if want[k] is not None)
         text = 'create %s' % obj
@@ -239,6 +244,8 @@ class BridgeKind(Kind):
         params = {'name': name, 'kind': 'bridge'}
         if options:
             params['bridge'] = options
+        if alias:
+            params['alias'] = alias
         plan.add('link_create', netns, obj, params, option='name', undo=undo, text=text)
         after_opts.update(options)
 
@@ -306,15 +313,15 @@ class BridgeKind(Kind):
         return pic
 
     def result(self, desired, observed, plan, ctx):
-        name, netns = desired['name'], observed['netns']
-        key = '%s (%s)' % (desired['obj'], ns_label(netns))
-        if ctx.check_mode or not plan.changed:
-            links = observed['links']
-            out = {'bridge': plan.after[key]}
-        else:
-            links = ctx.session.links(netns, peers=False)
-            out = {'bridge': self.picture(links.get(name), netns, links)}
+        out = {'bridge': plan.after[self.key(desired, observed)]}
         if desired['fdb']:
-            exists = desired['state'] == 'present' and (links.get(name) or {}).get('kind') == 'bridge'
-            out['fdb'] = ctx.session.fdb(netns, name, links=links) if exists else []
+            out['fdb'] = observed['fdb']
+        return out
+
+    def read_back(self, session, desired, observed, ctx):
+        netns = observed['netns']
+        links = session.links(netns, peers=False)
+        out = {'bridge': self.picture(links.get(desired['name']), netns, links)}
+        if desired['fdb']:
+            out['fdb'] = self.read_fdb(session, desired, netns, links)
         return out

@@ -9,8 +9,8 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import ns_label
 
 LINK_ATTRS = ('mtu', 'mac', 'master', 'up', 'addresses')
 
@@ -122,6 +122,15 @@ def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False,
         plan.add('link_set', netns, obj, {'name': name, 'up': True}, option=opt('up'), text='set %s up' % obj)
         after['up'] = True
     return after
+
+
+def plan_link_absent(plan, link, netns, obj, key, before, text=None, option='state'):
+    """state=absent of a link kind: delete the link when it is there (the caller has refused one of
+    another kind), and record it as absent."""
+    if link is not None:
+        plan.add('link_delete', netns, obj, {'name': link['name']}, option=option, text=text or 'delete %s' % obj)
+    plan.record(key, before, {'state': 'absent'})
+    return plan
 
 
 def refuse_other_kind(link, kind, label, obj, name, netns, state):

@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label, object_key
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 # Devices the kernel marks NETIF_F_NETNS_LOCAL ("netns-local: on" in `ethtool -k`): moving one fails
 # with EINVAL ("RTNETLINK answers: Invalid argument"). Others (for example ppp) are caught when the
@@ -18,6 +18,7 @@ NETNS_LOCAL_KINDS = ('bridge', 'loopback')
 
 
 class InterfaceKind(Kind):
+    returns = 'interface'
     argument_spec = dict(
         name={'type': 'str', 'required': True},
         rename_to={'type': 'str'},
@@ -66,9 +67,8 @@ class InterfaceKind(Kind):
         links = common.observe_links(session, [(netns, 'netns'), (target, 'target_netns')], ctx, obj=obj)
         return {'netns': netns, 'target': target, 'links': links}
 
-    @staticmethod
-    def key(desired, observed):
-        return 'interface %s (%s)' % (desired['name'], ns_label(observed['netns']))
+    def key(self, desired, observed):
+        return object_key('interface %s' % desired['name'], observed['netns'])
 
     def plan(self, desired, observed, ctx):
         plan = Plan()
@@ -160,11 +160,8 @@ class InterfaceKind(Kind):
             pic['peer'] = {'name': peer.get('name'), 'netns': peer.get('netns')}
         return pic
 
-    def result(self, desired, observed, plan, ctx):
-        key = self.key(desired, observed)
-        if ctx.check_mode or not plan.changed:
-            return {'interface': plan.after[key]}
+    def read_back(self, session, desired, observed, ctx):
         target = observed['target']
         final = desired['rename_to'] or desired['name']
-        link = ctx.session.links(target).get(final)
+        link = session.links(target).get(final)
         return {'interface': self.picture(link, target, final)}

@@ -4,7 +4,8 @@
 """iptables: the rules of one chain of one table in one namespace, IPv4 and/or IPv6.
 
 observe: take the namespace's lock, one iptables-save per IP version, canonicalise the wanted
-rules with iptables itself (_iptables.canon); plan: the fewest deletions/insertions (and chain,
+rules with iptables itself (_iptables.canon, handed over as ``ctx.io.canon``; the iptables tools
+are ``ctx.io.iptables``, the lock ``ctx.io.lock``, released by ``close`` on every path); plan: the fewest deletions/insertions (and chain,
 policy) as actions, one per iptables-restore line; apply: one payload per IP version, committed
 with ``iptables-restore --noflush --wait`` (one table, all or nothing); with two IP versions both
 payloads are ``--test``-ed before either is committed. Needs no pyroute2.
@@ -13,11 +14,11 @@ payloads are ``--test``-ed before either is committed. Needs no pyroute2.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon, command, edits, rules
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits, rules
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 RULE_OPTIONS = {
     'rule': {'type': 'str'},
@@ -58,6 +59,7 @@ class IptablesKind(Kind):
 
     def __init__(self):
         self.lock = None
+        self.io = None
         self.runner = None
         self.backend = None
         self.seen = {}          # family -> (parsed table, specs taken without the kernel's check)
@@ -113,8 +115,9 @@ class IptablesKind(Kind):
     # -- observe -------------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         obj, table = desired['obj'], desired['table']
+        io = self.io = ctx.io
         netns = session.register(desired['netns'])
-        backend = desired['backend'] if desired['backend'] != 'auto' else command.default_backend()
+        backend = desired['backend'] if desired['backend'] != 'auto' else io.iptables.default_backend()
         self.backend = backend
         observed = {'netns': netns, 'backend': backend, 'families': {}}
         exists = session.exists(netns)
@@ -124,8 +127,8 @@ class IptablesKind(Kind):
             ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
                      % ns_label(netns))
         else:
-            self.lock = command.Lock(session.identity(netns)).acquire()
-        self.runner = command.Runner(session, netns)
+            self.lock = io.lock.Lock(session.identity(netns)).acquire()
+        self.runner = io.iptables.Runner(session, netns)
         # On one IP version exact rule texts may be taken as iptables' own (canon, 3.): its one
         # commit is all or nothing, and check mode has the kernel check them (self.check). Two IP
         # versions (two commits) have every new rule checked by the kernel first, in the scratch
@@ -140,7 +143,7 @@ class IptablesKind(Kind):
                 chosen = [r for r in desired['rules'] if family in r['families']]
                 candidates = [(r['option'], r['spec']) for r in chosen]
                 trusted = self._trusted(desired, parsed, chosen) if fast else None
-                specs = canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
+                specs = io.canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
                                            parsed, candidates, obj, trusted) if desired['state'] == 'present' else []
                 known = set(s for _c, s in parsed['rules'])
                 self.seen[family] = (parsed, set(s for s, t in zip(specs, trusted or []) if t and s not in known))
@@ -160,12 +163,12 @@ class IptablesKind(Kind):
             names = self.runner.read_file('/proc/thread-self/net/%s_tables_names' % ('ip' if family == 4 else 'ip6'))
             if names is not None and table not in names.split():
                 return None
-        rc, out, err = self.runner.run([command.binary(family, backend, 'save'), '-t', table])
+        rc, out, err = self.runner.run([rules.binary(family, backend, 'save'), '-t', table])
         if rc != 0:
             if 'does not exist' in err or "can't initialize" in err.lower() or 'Table does not exist' in err:
                 return None
             raise NetvirtError('option backend of %s: %s failed: %s'
-                               % (rules.obj_name(table, ''), command.binary(family, backend, 'save'),
+                               % (rules.obj_name(table, ''), rules.binary(family, backend, 'save'),
                                   rules.error_text(err)), 'backend')
         return rules.parse_save(out, table)
 
@@ -180,7 +183,7 @@ class IptablesKind(Kind):
         given = set(r['spec'] for r in chosen)
         if any(s not in given for s in ours):
             return None
-        chains = set(c for c in canon.user_chains(parsed) if c != chain)
+        chains = set(c for c in rules.user_chains(parsed) if c != chain)
         return [bool(r['exact']) and (r['ref'] is None or r['ref'] in chains) for r in chosen]
 
     @staticmethod
@@ -271,7 +274,7 @@ class IptablesKind(Kind):
         for test in ((True, False) if len(by_family) > 1 else (False,)):
             for family in sorted(by_family):
                 actions = by_family[family]
-                argv = [command.binary(family, backend, 'restore'), '--noflush', '--wait']
+                argv = [rules.binary(family, backend, 'restore'), '--noflush', '--wait']
                 if test:
                     argv.append('--test')
                 try:
@@ -302,7 +305,7 @@ class IptablesKind(Kind):
                        and a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
                 if new:
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
-                    canon.load(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table], parsed,
+                    self.io.canon.load(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table], parsed,
                                [(a.option, a.params['spec']) for a in new], new[0].obj)
         except (IOError, OSError) as exc:
             raise NetvirtError('option backend of %s: running iptables failed: %s'
@@ -319,7 +322,7 @@ class IptablesKind(Kind):
         if not suspects:
             return None, err
         table, chain = suspects[0].params['table'], suspects[0].params['line'].split(' ', 2)[1]
-        k, err1 = canon.find_refused(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table],
+        k, err1 = self.io.canon.find_refused(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table],
                                      parsed, [a.params['spec'] for a in suspects])
         return (suspects[k], err1) if k is not None else (None, err)
 
@@ -333,6 +336,9 @@ class IptablesKind(Kind):
             # a real run and check mode return the same.
             out['rules'][rules.FAMILY_NAME[family]] = list(observed['families'][family]['desired'])
         out['commands'] = list(self.runner.log)
+        return out
+
+    def close(self, ctx):
         if self.lock is not None:
             self.lock.release()
-        return out
+            self.lock = None

@@ -11,9 +11,9 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 GATHER = ['links', 'addresses', 'routes', 'bridges', 'fdb']
 DEFAULT_GATHER = ['links', 'addresses', 'routes', 'bridges']

@@ -7,14 +7,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 NETNS_DIR = '/var/run/netns'
+# IPv6 off, written while inside a new namespace (no link-local address, so no DAD and MLD packets
+# that a bridge floods to every port): desired['ipv6_off'], which topology's ipv6_quiet sets.
+IPV6_OFF = (('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1'),
+            ('/proc/sys/net/ipv6/conf/all/disable_ipv6', '1'))
 
 
 class NetnsKind(Kind):
+    """desired may also carry, from a composite kind (topology): ``nofork`` (create the namespace
+    on the calling thread, Session.create_here) and ``ipv6_off`` (IPV6_OFF written at creation)."""
     argument_spec = {
         'name': {'type': 'str'},
         'state': {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
@@ -43,10 +49,11 @@ class NetnsKind(Kind):
         else:
             # Exact match of one file name: 'mario' is not 'mario2'.
             exists = name in session.named() and session.exists(name)
-        out = {'exists': exists, 'loopback_up': None}
+        out = {'exists': exists, 'loopback_up': None, 'ids': (None, None)}
         if exists:
             lo = session.links(name, peers=False).get('lo')
             out['loopback_up'] = bool(lo and lo['up'])
+            out['ids'] = self.ids(session, name)
         return out
 
     def plan(self, desired, observed, ctx):
@@ -61,7 +68,13 @@ class NetnsKind(Kind):
             return plan
         if not observed['exists']:
             undo = Action('netns_delete', None, obj, {'name': name}, text='delete namespace %s' % name)
-            plan.add('netns_create', None, obj, {'name': name}, undo=undo, text='create namespace %s' % name)
+            params, text = {'name': name}, 'create namespace %s' % name
+            if desired.get('nofork'):
+                params['nofork'] = True
+            if desired.get('ipv6_off'):
+                params['sysctls'] = [list(p) for p in IPV6_OFF]
+                text += ' with IPv6 off'
+            plan.add('netns_create', None, obj, params, undo=undo, text=text)
             lo_now = False
         else:
             lo_now = observed['loopback_up']
@@ -78,13 +91,25 @@ class NetnsKind(Kind):
         return {'state': 'present', 'loopback': 'up' if loopback_up else 'down'}
 
     def result(self, desired, observed, plan, ctx):
+        exists = plan.after['namespace %s' % desired['name']]['state'] == 'present'
+        ids = observed['ids'] if exists and not ctx.check_mode else (None, None)
+        return self.returned(desired, exists, ids)
+
+    def read_back(self, session, desired, observed, ctx):
+        exists = desired['state'] == 'present'
+        return self.returned(desired, exists, self.ids(session, desired['name']) if exists else (None, None))
+
+    @staticmethod
+    def ids(session, name):
+        """(nsid seen from the current namespace, inode) of an existing namespace; Nones if it is gone."""
+        if not session.exists(name):
+            return (None, None)
+        return (session.nsid(None, name), session.identity(name)[1])
+
+    @staticmethod
+    def returned(desired, exists, ids):
         name = desired['name']
         # 'path' is nested: a top-level 'path' makes Ansible add file attributes to the result.
         path = name if name.startswith('/') else '%s/%s' % (NETNS_DIR, name)
-        ns = {'name': name, 'path': path, 'nsid': None, 'inode': None,
-              'exists': plan.after['namespace %s' % name]['state'] == 'present'}
-        session = ctx.session
-        if not ctx.check_mode and ns['exists'] and session.exists(name):
-            ns['nsid'] = session.nsid(None, name)
-            ns['inode'] = session.identity(name)[1]
+        ns = {'name': name, 'path': path, 'nsid': ids[0], 'inode': ids[1], 'exists': exists}
         return {'namespace': ns, 'nsid': ns['nsid']}

@@ -15,11 +15,11 @@ __metaclass__ = type
 import ipaddress
 import math
 
-from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine, report
+from ansible_collections.netvirt.linux.plugins.module_utils._probe import report
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 COUNT_RANGE = (1, 10)
 TIMEOUT_RANGE = (0.1, 30.0)
@@ -307,11 +307,11 @@ class ReachabilityKind(Kind):
         for i, (spec, address, _owners, _row, _column, outcome) in enumerate(planned):
             if outcome is None:
                 family = ipaddress.ip_address(address).version
-                probes.append(engine.Probe(spec['from'], address, family, spec['protocol'], spec['port'],
-                                           spec['count'], spec['timeout']))
+                probes.append((spec['from'], address, family, spec['protocol'], spec['port'],
+                               spec['count'], spec['timeout']))
                 slots.append(i)
         try:
-            outcomes = engine.run(probes, session.socket_in)
+            outcomes = ctx.io.run_probes(probes)
         except (IOError, OSError) as exc:
             raise NetvirtError('option probes of %s: opening a probe socket failed: %s (raw ICMP sockets need root '
                                'or CAP_NET_RAW)' % (OBJ, exc.strerror or exc), 'probes', OBJ)

@@ -9,9 +9,9 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 TABLE_NAMES = {'main': 254, 'default': 253}
 TABLE_LOCAL = 255
@@ -51,6 +51,7 @@ def _family_of(value):
 
 
 class RouteKind(Kind):
+    returns = 'route'
     argument_spec = dict(
         dst={'type': 'str', 'required': True},
         gateway={'type': 'str'},
@@ -151,7 +152,7 @@ class RouteKind(Kind):
         plan = Plan()
         want, netns, obj = desired['route'], observed['netns'], desired['obj']
         have = self.find(observed['routes'], want)
-        key = '%s (%s)' % (obj, ns_label(netns))
+        key = self.key(desired, observed)
         before = self.picture(have, netns)
         if desired['state'] == 'absent':
             if have is not None and all(want[k] is None or want[k] == have.get(k) for k in ('gateway', 'dev')):
@@ -180,10 +181,7 @@ class RouteKind(Kind):
         plan.record(key, before, picture)
         return plan
 
-    def result(self, desired, observed, plan, ctx):
-        key = '%s (%s)' % (desired['obj'], ns_label(observed['netns']))
-        if ctx.check_mode or not plan.changed:
-            return {'route': plan.after[key]}
+    def read_back(self, session, desired, observed, ctx):
         netns = observed['netns']
-        found = self.find(ctx.session.routes(netns), desired['route'])
+        found = self.find(session.routes(netns), desired['route'])
         return {'route': self.picture(found, netns)}

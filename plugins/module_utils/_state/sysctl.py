@@ -10,9 +10,9 @@ import errno
 import re
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 PROC_SYS = '/proc/sys'
 MAX_KEY = 1024
@@ -166,27 +166,24 @@ class SysctlKind(Kind):
         if have != want:
             plan.add('sysctl_set', netns, desired['obj'], {'path': desired['path'], 'value': want}, option='value',
                      text="set %s to '%s'" % (desired['obj'], want))
-        key = '%s (%s)' % (desired['obj'], ns_label(netns))
+        key = self.key(desired, observed)
         plan.record(key, {'name': desired['name'], 'value': have}, {'name': desired['name'], 'value': want})
         return plan
 
     def result(self, desired, observed, plan, ctx):
-        value = desired['value']
-        if plan.changed and not ctx.check_mode:
-            value = self.read_back(ctx.session, desired, observed['netns'])
-        return {'name': desired['name'], 'value': value, 'previous_value': observed['value'],
+        return {'name': desired['name'], 'value': desired['value'], 'previous_value': observed['value'],
                 'netns': observed['netns']}
 
-    @staticmethod
-    def read_back(session, desired, netns):
+    def read_back(self, session, desired, observed, ctx):
         """After the write: what the kernel kept. With verify, anything else than the value fails."""
+        netns = observed['netns']
         try:
             value = normalise(session.read_sysctl(netns, desired['path']))
         except (IOError, OSError) as exc:
             raise NetvirtError('option value of %s: reading it back in %s after the write failed: %s'
                                % (desired['obj'], ns_label(netns), exc.strerror or exc), option='value',
                                obj=desired['obj'])
-        return check_kept(desired, netns, value)
+        return {'value': check_kept(desired, netns, value)}
 
 
 def check_kept(desired, netns, value):

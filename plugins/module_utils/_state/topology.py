@@ -21,107 +21,98 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
-import json
-import os
 import re
-import resource
 import time
 
-from ansible_collections.netvirt.linux.plugins.module_utils._netlink import fastapply
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label, object_key
 
-RECORD_DIR = '/run/netvirt/topology'
 ALIAS_PREFIX = 'netvirt-topology:'
 MAX_SOCKETS = 64
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
-# ipv6_quiet: IPv6 off in the namespaces the task creates, written while inside the new namespace
-# (no link-local address, so no DAD and MLD packets that a bridge floods to every port).
-IPV6_QUIET = (('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1'),
-              ('/proc/sys/net/ipv6/conf/all/disable_ipv6', '1'))
 
-BRIDGE_OPTIONS = {
-    'name': {'type': 'str', 'required': True},
-    'netns': {'type': 'raw'},
-    'stp': {'type': 'bool'},
-    'forward_delay': {'type': 'float'},
-    'hello_time': {'type': 'float'},
-    'max_age': {'type': 'float'},
-    'ageing_time': {'type': 'float'},
-    'mtu': {'type': 'int'},
-    'mac': {'type': 'str'},
-    'addresses': {'type': 'list', 'elements': 'str'},
-    'up': {'type': 'bool', 'default': True},
-}
-PEER_OPTIONS = {
-    'name': {'type': 'str', 'required': True},
-    'netns': {'type': 'raw'},
-    'mac': {'type': 'str'},
-    'master': {'type': 'str'},
-    'addresses': {'type': 'list', 'elements': 'str'},
-    'up': {'type': 'bool', 'default': True},
-}
-LINK_OPTIONS = {
-    'name': {'type': 'str', 'required': True},
-    'netns': {'type': 'raw'},
-    'mtu': {'type': 'int'},
-    'mac': {'type': 'str'},
-    'master': {'type': 'str'},
-    'addresses': {'type': 'list', 'elements': 'str'},
-    'up': {'type': 'bool', 'default': True},
-    'peer': {'type': 'dict', 'required': True, 'options': PEER_OPTIONS},
-}
-ROUTE_OPTIONS = {
-    'netns': {'type': 'raw'},
-    'dst': {'type': 'str', 'required': True},
-    'gateway': {'type': 'str'},
-    'dev': {'type': 'str'},
-    'metric': {'type': 'int'},
-    'table': {'type': 'raw'},
-    'family': {'type': 'str', 'choices': ['ipv4', 'ipv6']},
-}
-SYSCTL_OPTIONS = {
-    'netns': {'type': 'raw'},
-    'name': {'type': 'str', 'required': True},
-    'value': {'type': 'str', 'required': True},
-}
-NAMESPACE_OPTIONS = {
-    'name': {'type': 'str', 'required': True},
-    'loopback': {'type': 'bool', 'default': True},
-}
+
+class Part(object):
+    """One list option of a topology and the kind that validates and plans its items.
+
+    Its items take the options of the kind's own argument spec (``Kind.options()``), less ``drop``
+    (options that make no sense in a topology), with ``override`` laid over single options (for
+    example peer becomes required); a dropped option gets the kind's own default. A kind added
+    later appears in topology by naming it here, not by copying its options."""
+
+    def __init__(self, option, kind, drop=(), override=None):
+        self.option = option
+        self.kind = kind
+        self.drop = tuple(drop)
+        self.override = override or {}
+
+    def spec(self):
+        spec = self.kind.options()
+        for name in self.drop:
+            spec.pop(name)
+        for name, changes in self.override.items():
+            spec[name].update(changes)
+        return spec
+
+    def defaults(self):
+        """Values of the dropped options, as the kind's own module would take them."""
+        spec = self.kind.options()
+        return dict((name, spec[name].get('default')) for name in self.drop)
+
+    def desired(self, item, index):
+        """Run the kind's desired() on one list item; its messages name the option as the task
+        spells it (links[3].peer.name)."""
+        params = dict(self.defaults())
+        params.update(item)
+        return _named('%s[%d]' % (self.option, index), self.kind().desired, params)
+
+
+PARTS = (
+    Part('namespaces', NetnsKind, drop=('netns', 'state'), override={'name': {'required': True}}),
+    Part('bridges', BridgeKind, drop=('state', 'vlan_filtering', 'purge_addresses', 'ports', 'purge_ports', 'fdb')),
+    Part('links', VethKind, drop=('state', 'purge_addresses'), override={'peer': {'required': True}}),
+    Part('routes', RouteKind, drop=('state',)),
+    Part('sysctls', SysctlKind, drop=('state', 'verify')),
+)
+PART = dict((part.option, part) for part in PARTS)
 
 # Dependency order of the joined plan (a stable sort keeps each kind's own order within a phase).
 PHASES = ('remove', 'netns', 'bridge', 'link', 'attrs', 'addresses', 'up', 'routes', 'sysctls')
+_PHASE_INDEX = dict((name, i) for i, name in enumerate(PHASES))
 
 
 def phase(action):
+    """The phase (a name of PHASES) an action of the joined plan runs in."""
     op, params = action.op, action.params
-    if op in ('netns_delete', 'link_delete', 'route_del', 'addr_del'):
-        return 0 if op != 'addr_del' else 5
+    if op in ('netns_delete', 'link_delete', 'route_del'):
+        return 'remove'
     if op == 'netns_create':
-        return 1
+        return 'netns'
     if op == 'link_create':
-        return 2 if params.get('kind') == 'bridge' else 3
+        return 'bridge' if params.get('kind') == 'bridge' else 'link'
     if op == 'link_move':
-        return 3
+        return 'link'
     if op == 'link_set':
         if 'bridge' in params:
-            return 2
+            return 'bridge'
         if params.get('up') is True:
-            return 6
-        return 4
-    if op == 'addr_add':
-        return 5
+            return 'up'
+        return 'attrs'
+    if op in ('addr_add', 'addr_del'):
+        return 'addresses'
     if op == 'route_add':
-        return 7
-    return 8
+        return 'routes'
+    return 'sysctls'
+
+
+_PER_NAMESPACE = _PHASE_INDEX['addresses']
 
 
 def sort_key(action, groups, order):
@@ -129,67 +120,15 @@ def sort_key(action, groups, order):
     addresses on, the objects of one namespace (a link counts for its inside end's namespace) are
     finished in turn, in phase order inside (addresses, up, routes, sysctls), so that the
     namespace's socket is used in one stretch and may then be closed."""
-    step = phase(action)
-    if step < 5:
+    step = _PHASE_INDEX[phase(action)]
+    if step < _PER_NAMESPACE:
         return (step, 0, 0)
     group = groups.get(id(action), action.netns)
-    return (5, order.setdefault(group, len(order)), step)
-
-
-def _raise_fd_limit():
-    """One namespace costs a few file descriptors while it is worked on: lift the soft limit to
-    the hard one (as far as 65536), as a server would."""
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        want = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
-        if soft != resource.RLIM_INFINITY and soft < want:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    except (ValueError, OSError):
-        pass
+    return (_PER_NAMESPACE, order.setdefault(group, len(order)), step)
 
 
 def alias(name):
     return ALIAS_PREFIX + name
-
-
-def record_path(name):
-    return os.path.join(RECORD_DIR, name + '.json')
-
-
-def read_record(name):
-    try:
-        with open(record_path(name)) as handle:
-            data = json.load(handle)
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return {'namespaces': {}, 'refs': [], 'routes': []}
-        raise
-    except ValueError:
-        return {'namespaces': {}, 'refs': [], 'routes': []}
-    data.setdefault('namespaces', {})
-    data.setdefault('refs', [])
-    data.setdefault('routes', [])
-    return data
-
-
-def write_record(name, record):
-    if not record['namespaces'] and not record['refs'] and not record['routes']:
-        try:
-            os.unlink(record_path(name))
-        except OSError:
-            pass
-        return
-    if not os.path.isdir(RECORD_DIR):
-        os.makedirs(RECORD_DIR, 0o755)
-    tmp = record_path(name) + '.tmp'
-    with open(tmp, 'w') as handle:
-        json.dump(record, handle, sort_keys=True)
-    os.rename(tmp, record_path(name))
-
-
-def _sub(kind, params, prefix):
-    """Run a kind's desired() on one list item; its messages name the option as links[3].peer.name."""
-    return _named(prefix, kind.desired, params)
 
 
 def _named(prefix, func, *args):
@@ -215,16 +154,14 @@ class TopologyKind(Kind):
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         purge={'type': 'bool', 'default': False},
         ipv6_quiet={'type': 'bool', 'default': False},
-        namespaces={'type': 'list', 'elements': 'dict', 'default': [], 'options': NAMESPACE_OPTIONS},
-        bridges={'type': 'list', 'elements': 'dict', 'default': [], 'options': BRIDGE_OPTIONS},
-        links={'type': 'list', 'elements': 'dict', 'default': [], 'options': LINK_OPTIONS},
-        routes={'type': 'list', 'elements': 'dict', 'default': [], 'options': ROUTE_OPTIONS},
-        sysctls={'type': 'list', 'elements': 'dict', 'default': [], 'options': SYSCTL_OPTIONS},
+        **dict((part.option, {'type': 'list', 'elements': 'dict', 'default': [], 'options': part.spec()})
+               for part in PARTS)
     )
 
     def __init__(self):
         self.started = time.time()
         self._groups = {}
+        self._seen = None       # (desired, observed) of this run, for apply's ownership record
 
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
@@ -233,11 +170,14 @@ class TopologyKind(Kind):
             raise ValidationError("option name of topology %s: 1 to 64 letters, digits, '_', '.' or '-'" % name,
                                   'name', 'topology %s' % name)
         out = {'name': name, 'state': params['state'], 'purge': params['purge'],
-               'ipv6_quiet': params['ipv6_quiet'],
-               'namespaces': [], 'bridges': [], 'links': [], 'routes': [], 'sysctls': []}
+               'ipv6_quiet': params['ipv6_quiet']}
+        out.update((part.option, []) for part in PARTS)
+        marker = alias(name)
         seen_ns = set()
         for i, item in enumerate(params['namespaces'] or []):
-            ns = _sub(NetnsKind(), dict(item, state='present', netns=None), 'namespaces[%d]' % i)
+            ns = PART['namespaces'].desired(item, i)
+            # what topology needs of the netns kind: created without a fork, IPv6 off if asked
+            ns.update(nofork=True, ipv6_off=params['ipv6_quiet'])
             if ns['name'].startswith('/'):
                 raise ValidationError("option namespaces[%d].name of namespace %s: a topology's namespaces are "
                                       "named (under /var/run/netns), not paths" % (i, ns['name']),
@@ -267,45 +207,36 @@ class TopologyKind(Kind):
 
         for i, item in enumerate(params['bridges'] or []):
             where = 'bridges[%d]' % i
-            bridge = _sub(BridgeKind(), dict(item_of(item), state='present', vlan_filtering=None, purge_addresses=False,
-                                             ports=None, purge_ports=False, fdb=False), where)
+            bridge = PART['bridges'].desired(item_of(item), i)
+            bridge['alias'] = marker    # the ownership mark a new bridge is created with
             claim(bridge['netns'], bridge['name'], where, bridge['obj'])
             out['bridges'].append(bridge)
         for i, item in enumerate(params['links'] or []):
             where = 'links[%d]' % i
-            link = _sub(VethKind(), dict(item_of(item), state='present', purge_addresses=False), where)
-            obj = 'veth %s' % link['name']
-            claim(link['netns'], link['name'], where, obj)
-            claim(link['peer']['netns'], link['peer']['name'], where + '.peer', obj)
+            link = PART['links'].desired(item_of(item), i)
+            # marked, and attached to its bridge in the creating message
+            link.update(alias=marker, attach_in_create=True)
+            claim(link['netns'], link['name'], where, link['obj'])
+            claim(link['peer']['netns'], link['peer']['name'], where + '.peer', link['obj'])
             out['links'].append(link)
         for i, item in enumerate(params['routes'] or []):
-            out['routes'].append(_sub(RouteKind(), dict(item_of(item), state='present'), 'routes[%d]' % i))
+            out['routes'].append(PART['routes'].desired(item_of(item), i))
         for i, item in enumerate(params['sysctls'] or []):
-            out['sysctls'].append(_sub(SysctlKind(), dict(item_of(item), verify=True), 'sysctls[%d]' % i))
+            out['sysctls'].append(PART['sysctls'].desired(item_of(item), i))
         return out
 
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         session.cache_indexes = True
         session.max_sockets = MAX_SOCKETS
-        _raise_fd_limit()
-        record = read_record(desired['name'])
-        home = session.identity(None)
-        canon = {}      # identity -> the first reference naming it
+        ctx.io.process.raise_fd_limit()
+        record = ctx.io.records.read_topology(desired['name'])
         ref_of = {}     # written reference -> canonical reference
 
         def canonical(ref):
-            if ref in ref_of:
-                return ref_of[ref]
-            ident = session.identity(ref)
-            if ident is None:
-                out = ref
-            elif ident == home:
-                out = None
-            else:
-                out = canon.setdefault(ident, ref)
-            ref_of[ref] = out
-            return out
+            if ref not in ref_of:
+                ref_of[ref] = session.register(ref)
+            return ref_of[ref]
 
         named = set(session.named())
         namespaces = {}
@@ -395,8 +326,10 @@ class TopologyKind(Kind):
                        for l in found.values()):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
-        return {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
-                'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
+        observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
+                    'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
+        self._seen = (desired, observed)
+        return observed
 
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
@@ -406,7 +339,6 @@ class TopologyKind(Kind):
             return joined
         ref_of = observed['ref_of']
         links = observed['links']
-        marker = alias(desired['name'])
 
         def ref(value):
             return ref_of.get(value, value)
@@ -426,13 +358,6 @@ class TopologyKind(Kind):
             seen = observed['namespaces'][name]
             sub = _named('namespaces[%d]' % i, NetnsKind().plan, ns,
                          {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
-            for action in sub.actions:
-                if action.op == 'netns_create':
-                    action.params['nofork'] = True
-                    action.params['created'] = True
-                    if desired['ipv6_quiet']:
-                        action.params['sysctls'] = [list(p) for p in IPV6_QUIET]
-                        action.text += ' with IPv6 off'
             if not seen['exists']:
                 links.setdefault(name, {})
             self._join(joined, sub, 'namespaces[%d]' % i)
@@ -440,21 +365,17 @@ class TopologyKind(Kind):
             netns = need(bridge['netns'], 'bridges[%d].netns' % i, bridge['obj'])
             here = links[netns]
             sub = _named('bridges[%d]' % i, BridgeKind().plan, bridge, {'netns': netns, 'links': here}, ctx)
-            for action in sub.actions:
-                if action.op == 'link_create':
-                    action.params['alias'] = marker
             if bridge['name'] not in here:
                 here[bridge['name']] = {'name': bridge['name'], 'kind': 'bridge', 'addresses': []}
             self._join(joined, sub, 'bridges[%d]' % i)
         for i, link in enumerate(desired['links']):
-            obj = 'veth %s' % link['name']
+            obj = link['obj']
             netns = need(link['netns'], 'links[%d].netns' % i, obj)
             pns = need(link['peer']['netns'], 'links[%d].peer.netns' % i, obj)
             here, there = links[netns], links[pns]
             peer = dict(link['peer'], netns=pns)
             sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
                          {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
-            self._fold_create(sub, link['name'], marker)
             if link['name'] not in here:
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
@@ -484,24 +405,6 @@ class TopologyKind(Kind):
             if action.option:
                 action.option = '%s.%s' % (where, action.option)
         joined.extend(sub)
-
-    @staticmethod
-    def _fold_create(sub, name, marker):
-        """A new veth: mark it, and attach it to its bridge in the creating message (one message
-        instead of two; the peer is created in place under its final name)."""
-        create = None
-        for action in sub.actions:
-            if action.op == 'link_create':
-                create = action
-                create.params['alias'] = marker
-        if create is None:
-            return
-        for action in list(sub.actions):
-            if (action.op == 'link_set' and action.netns == create.netns and action.params.get('name') == name
-                    and set(action.params) == set(['name', 'master']) and action.params['master']):
-                create.params['master'] = action.params['master']
-                create.text += ', attached to bridge %s' % action.params['master']
-                sub.actions.remove(action)
 
     @staticmethod
     def _plan_removals(plan, desired, observed, keep):
@@ -539,7 +442,7 @@ class TopologyKind(Kind):
                 if link.get('alias') != marker or (ref, name) in kept_links:
                     continue
                 obj = '%s %s' % (link['kind'], name)
-                key = '%s (%s)' % (obj, ns_label(ref))
+                key = object_key(obj, ref)
                 if link.get('link_netnsid') is not None and link['link_netnsid'] in doomed.get(ref, ()):
                     plan.record(key, {'state': 'present'}, {'state': 'absent'})
                     continue
@@ -563,7 +466,7 @@ class TopologyKind(Kind):
             obj = 'route %s' % have['dst']
             plan.add('route_del', ref, obj, dict(want, gateway=None, dev=None), option='purge',
                      text='delete %s' % RouteKind.describe(have))
-            plan.record('%s (%s)' % (obj, ns_label(ref)), RouteKind.picture(have, ref), {'state': 'absent'})
+            plan.record(object_key(obj, ref), RouteKind.picture(have, ref), {'state': 'absent'})
         removals = plan.actions[start:]
         plan.actions[start:] = ([a for a in removals if a.op == 'route_del']
                                 + [a for a in removals if a.op != 'route_del'])
@@ -571,20 +474,23 @@ class TopologyKind(Kind):
     # -- apply ------------------------------------------------------------------------------
     def apply(self, session, plan, ctx):
         """The frequent steps as raw netlink requests, pipelined on this run's new objects
-        (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan."""
-        fastapply.apply_plan(session, plan.actions)
+        (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan.
+        Then the ownership record says what the topology owns now (only after a whole apply: a
+        failed one was undone)."""
+        ctx.io.fast_apply(plan.actions)
+        desired, observed = self._seen
+        ctx.io.records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
         counts = {}
         for action in plan.actions:
             counts[action.op] = counts.get(action.op, 0) + 1
-        if not ctx.check_mode and plan.changed:
-            self._update_record(ctx.session, desired, observed, plan)
         return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
 
     @staticmethod
-    def _update_record(session, desired, observed, plan):
+    def new_record(session, desired, observed, plan):
+        """The ownership record after the plan was applied (see _host.records)."""
         record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': []}
         marker = alias(desired['name'])
         for action in plan.actions:
@@ -609,7 +515,7 @@ class TopologyKind(Kind):
                 key = _route_key(route['route'], ref_of.get(route['netns'], route['netns']))
                 if tuple(key) in added or key in [r[:5] for r in observed['record']['routes']]:
                     record['routes'].append(key)
-        write_record(desired['name'], record)
+        return record
 
 
 def plan_gone(plan):

@@ -25,9 +25,9 @@ import grp
 import pwd
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 ID_MAX = 2 ** 32 - 2        # (uid_t) -1 means "no owner"
 KERNEL_MTU = 1500           # what a new tun/tap gets
@@ -71,6 +71,7 @@ def _gid(name):
 
 
 class TuntapKind(Kind):
+    returns = 'tuntap'
     argument_spec = dict(
         name={'type': 'str', 'required': True},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
@@ -113,14 +114,11 @@ class TuntapKind(Kind):
         plan = Plan()
         name, obj, netns = desired['name'], desired['obj'], observed['netns']
         link = observed['links'].get(name)
-        key = '%s (%s)' % (obj, ns_label(netns))
+        key = self.key(desired, observed)
         common.refuse_other_kind(link, 'tun', 'tun/tap', obj, name, netns, desired['state'])
         before = self.picture(link, netns)
         if desired['state'] == 'absent':
-            if link is not None:
-                plan.add('link_delete', netns, obj, {'name': name}, option='state', text='delete %s' % obj)
-            plan.record(key, before, {'state': 'absent'})
-            return plan
+            return common.plan_link_absent(plan, link, netns, obj, key, before)
 
         want = desired['tun']
         have = (link or {}).get('tun') or {}
@@ -237,9 +235,6 @@ class TuntapKind(Kind):
             pic[key] = tun.get(key)
         return pic
 
-    def result(self, desired, observed, plan, ctx):
-        key = '%s (%s)' % (desired['obj'], ns_label(observed['netns']))
-        if ctx.check_mode or not plan.changed:
-            return {'tuntap': plan.after[key]}
-        link = ctx.session.links(observed['netns'], peers=False).get(desired['name'])
+    def read_back(self, session, desired, observed, ctx):
+        link = session.links(observed['netns'], peers=False).get(desired['name'])
         return {'tuntap': self.picture(link, observed['netns'])}

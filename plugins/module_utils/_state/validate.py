@@ -9,7 +9,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 
 IFNAMSIZ = 16
 MTU_MIN = 68

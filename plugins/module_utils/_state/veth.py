@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 END_OPTIONS = {
     'mac': {'type': 'str'},
@@ -26,6 +26,9 @@ def _end_options():
 
 
 class VethKind(Kind):
+    """desired may also carry, from a composite kind (topology): ``alias`` (the ownership mark a new
+    veth is created with) and ``attach_in_create`` (a new veth is attached to its bridge in the
+    creating message instead of a second one)."""
     argument_spec = dict(
         name={'type': 'str', 'required': True},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
@@ -35,13 +38,14 @@ class VethKind(Kind):
         **dict((k, dict(v)) for k, v in END_OPTIONS.items())
     )
     module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
+    returns = 'veth'
 
     def desired(self, params):
         name = validate.ifname(params['name'], 'name', 'veth')
         obj = 'veth %s' % name
         netns = validate.netns_ref(params.get('netns'), 'netns', obj)
         out = {
-            'name': name, 'netns': netns, 'state': params['state'],
+            'name': name, 'obj': obj, 'netns': netns, 'state': params['state'],
             'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
             'purge_addresses': params['purge_addresses'],
             'end': self._end(params, '', obj),
@@ -87,14 +91,12 @@ class VethKind(Kind):
         links = observed['links']
         link = links[netns].get(name)
         obj = 'veth %s' % name
-        key = '%s (%s)' % (obj, ns_label(netns))
+        key = self.key(desired, observed)
         common.refuse_other_kind(link, 'veth', 'veth', obj, name, netns, desired['state'])
         before = self.picture(link, netns, links)
         if desired['state'] == 'absent':
-            if link is not None:
-                plan.add('link_delete', netns, obj, {'name': name}, text='delete %s and its peer' % obj)
-            plan.record(key, before, {'state': 'absent'})
-            return plan
+            return common.plan_link_absent(plan, link, netns, obj, key, before, 'delete %s and its peer' % obj,
+                                           option=None)
 
         peer = desired['peer']
         pns = observed['peer_netns']
@@ -110,10 +112,16 @@ class VethKind(Kind):
                                       % (obj, pname, ns_label(pns), taken['kind']), 'peer.name', obj)
             undo = Action('link_delete', netns, obj, {'name': name}, text='delete %s' % obj)
             text = 'create %s with peer %s in %s' % (obj, pname, ns_label(pns))
-            plan.add('link_create', netns, obj,
-                     {'name': name, 'kind': 'veth', 'peer': {'name': pname, 'netns': pns}},
-                     option='name', undo=undo, text=text)
+            params = {'name': name, 'kind': 'veth', 'peer': {'name': pname, 'netns': pns}}
             have_main, have_peer = None, None
+            if desired.get('alias'):
+                params['alias'] = desired['alias']
+            master = desired['end']['master']
+            if desired.get('attach_in_create') and master:
+                params['master'] = master
+                text += ', attached to bridge %s' % master
+                have_main = {'master': master}
+            plan.add('link_create', netns, obj, params, option='name', undo=undo, text=text)
         else:
             have_main = link
             have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
@@ -179,11 +187,7 @@ class VethKind(Kind):
                 pic['peer'][k] = peer_link.get(k)
         return pic
 
-    def result(self, desired, observed, plan, ctx):
-        key = 'veth %s (%s)' % (desired['name'], ns_label(observed['netns']))
-        if ctx.check_mode or not plan.changed:
-            return {'veth': plan.after[key]}
-        session = ctx.session
+    def read_back(self, session, desired, observed, ctx):
         links = {observed['netns']: session.links(observed['netns'])}
         link = links[observed['netns']].get(desired['name'])
         if link and link.get('peer') and link['peer'].get('name'):

@@ -29,9 +29,9 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label, object_key
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 VNI_MAX = 16777215
 DEFAULT_PORT = 4789
@@ -105,6 +105,7 @@ def check_addresses(remote, group, local, obj):
 
 
 class VxlanKind(Kind):
+    returns = 'vxlan'
     argument_spec = dict(
         name={'type': 'str', 'required': True},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
@@ -217,16 +218,13 @@ class VxlanKind(Kind):
         short = 'vxlan %s' % name
         links = observed['links']
         link = links.get(name)
-        key = '%s (%s)' % (short, ns_label(netns))
+        key = self.key(desired, observed)
         common.refuse_other_kind(link, 'vxlan', 'vxlan', obj, name, netns, desired['state'])
         managed = desired.get('remotes') is not None
         have_peers = observed.get('remotes') or []
         before = self.picture(link, netns, have_peers if managed else None)
         if desired['state'] == 'absent':
-            if link is not None:
-                plan.add('link_delete', netns, short, {'name': name}, option='state', text='delete %s' % short)
-            plan.record(key, before, {'state': 'absent'})
-            return plan
+            return common.plan_link_absent(plan, link, netns, short, key, before)
 
         want = desired['vxlan']
         self._check_dev(desired, links, ctx)
@@ -364,13 +362,13 @@ class VxlanKind(Kind):
         pic['up'] = link.get('up')
         return pic
 
-    def result(self, desired, observed, plan, ctx):
-        key = 'vxlan %s (%s)' % (desired['name'], ns_label(observed['netns']))
-        if ctx.check_mode or not plan.changed:
-            return {'vxlan': plan.after[key]}
+    def key(self, desired, observed):
+        return object_key('vxlan %s' % desired['name'], observed['netns'])
+
+    def read_back(self, session, desired, observed, ctx):
         netns = observed['netns']
-        link = ctx.session.links(netns, peers=False).get(desired['name'])
+        link = session.links(netns, peers=False).get(desired['name'])
         remotes = None
         if desired.get('remotes') is not None and link is not None:
-            remotes = sorted(ctx.session.vxlan_peers(netns, link['index']), key=_ip_key)
+            remotes = sorted(session.vxlan_peers(netns, link['index']), key=_ip_key)
         return {'vxlan': self.picture(link, netns, remotes)}

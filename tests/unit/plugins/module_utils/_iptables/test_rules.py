@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import rules
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 
 OBJ = 'iptables chain filter/INPUT'
 MARK = 'netvirt:filter/INPUT'

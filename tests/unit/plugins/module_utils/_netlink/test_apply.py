@@ -13,8 +13,8 @@ import os
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, loader
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan
 
 
 class FakeSocket(object):

@@ -14,8 +14,8 @@ import struct
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, fastapply, rawdump, rawlink
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
 
 NAMES = {rawlink.RTM_NEWLINK: 'link', rawlink.RTM_GETLINK: 'get', rawlink.RTM_NEWADDR: 'addr',
          rawlink.RTM_DELADDR: 'deladdr'}

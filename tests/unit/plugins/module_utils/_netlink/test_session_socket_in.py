@@ -12,7 +12,7 @@ import socket
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
 
 
 def test_socket_in_the_current_namespace_is_an_ordinary_socket_the_caller_owns():

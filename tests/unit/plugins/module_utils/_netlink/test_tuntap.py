@@ -14,8 +14,8 @@ import struct
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, parse, rawdump, tuntap
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
 from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_parse import Msg
 from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_rawdump import rta
 

@@ -15,8 +15,9 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, loader
 from ansible_collections.netvirt.linux.plugins.module_utils._state import bridge as bridge_mod
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 
 MAC = '02:00:00:00:00:0a'
 NS = 'bsw'

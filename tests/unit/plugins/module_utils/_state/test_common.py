@@ -11,9 +11,9 @@ import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
 from ansible_collections.netvirt.linux.plugins.module_utils._state import common
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 MAC = '02:42:ac:11:00:02'
 MAC2 = '02:42:ac:11:00:03'

@@ -11,9 +11,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import rules
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 M = '-m comment --comment "netvirt:filter/INPUT"'
 

@@ -13,9 +13,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ApplyError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 M = '-m comment --comment "netvirt:filter/INPUT"'
 HEAD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n'

@@ -9,9 +9,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import net_info
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 
 # -- options ----------------------------------------------------------------------------------

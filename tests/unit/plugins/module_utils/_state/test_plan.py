@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action, Plan, ns_label
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
 
 
 @pytest.mark.parametrize('netns, expected', [

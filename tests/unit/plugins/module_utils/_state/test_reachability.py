@@ -13,8 +13,8 @@ import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine
 from ansible_collections.netvirt.linux.plugins.module_utils._state import reachability as r
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import NetvirtError, ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 
 def params(**kw):

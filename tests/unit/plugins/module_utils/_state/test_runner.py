@@ -10,9 +10,10 @@ import errno
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
-from ansible_collections.netvirt.linux.plugins.module_utils._state import runner
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Plan
+from ansible_collections.netvirt.linux.plugins.module_utils._runner import runner
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan
 
 pytestmark = pytest.mark.skipif(not loader.HAS_PYROUTE2, reason='the runner needs pyroute2 to get past its check')
 
@@ -41,7 +42,7 @@ class FakeModule(object):
         raise Exit()
 
 
-class RecordingKind(runner.Kind):
+class RecordingKind(Kind):
     """Plans one action; records whether anything was applied."""
 
     def __init__(self, fail_in=None, exc=None):

@@ -12,8 +12,9 @@ import copy
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import topology
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 
 MARK = 'netvirt-topology:lab'
@@ -271,7 +272,7 @@ def test_top_level_netns_is_the_default_of_items():
     ('sysctl_set', {}, 8),
 ])
 def test_phases(op, params_, expected):
-    from ansible_collections.netvirt.linux.plugins.module_utils._state.plan import Action
+    from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
     assert topology.phase(Action(op, None, 'x', params_)) == expected
 
 

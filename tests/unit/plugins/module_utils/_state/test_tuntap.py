@@ -10,8 +10,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import tuntap as tuntap_mod
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
 
 NS = 'tns'

@@ -12,7 +12,7 @@ import ipaddress
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 
 OBJ = 'veth v0'
 

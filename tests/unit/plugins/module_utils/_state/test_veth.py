@@ -12,8 +12,9 @@ import copy
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state.errors import ValidationError
-from ansible_collections.netvirt.linux.plugins.module_utils._state.runner import Context, argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
 
 MAC_A = '02:00:00:00:00:0a'

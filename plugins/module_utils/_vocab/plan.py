@@ -18,6 +18,11 @@ def ns_label(netns):
     return 'the current namespace' if netns is None else "namespace '%s'" % netns
 
 
+def object_key(obj, netns):
+    """The key of one object in a plan's before/after: ``"veth v0 (namespace 'ns1')"``."""
+    return '%s (%s)' % (obj, ns_label(netns))
+
+
 class Action(object):
     """One step of a plan, applied by the netlink layer. ``describe()`` reads as
     ``"ns1: create veth v0 with peer eth0 in namespace 'ns2'"`` (no prefix in the module's own namespace).
@@ -57,7 +62,8 @@ class Action(object):
 
 
 class Plan(object):
-    """Ordered actions plus before/after per object key (``'veth v0@ns0'`` -> dict)."""
+    """Ordered actions plus before/after per object key (``object_key``: ``"veth v0 (namespace 'ns0')"``
+    -> dict)."""
 
     def __init__(self):
         self.actions = []

@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright: netvirt.linux contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The top of the house: the one place that wires observe -> plan -> apply/check -> result, opens
+the netlink session and hands the kernel-side floors to the kinds (``Io``, as ``ctx.io``).
+
+The Kind contract is in ``_vocab.kind``. There is one path: check mode runs the same observe and
+plan and only skips the apply; in its place a kind may ``check`` what the apply would refuse
+(iptables: rules the kernel checks only at the commit), without changing anything. ``close`` runs
+in a ``finally`` on every path, so a lock or socket a kind took is let go even when a step fails.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.netvirt.linux.plugins.module_utils._host import lock, process, records
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon, command
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, fastapply, loader
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink.apply import explain
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
+from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+
+PYROUTE2_URL = 'https://pypi.org/project/pyroute2/'
+INSTALL_HINT = ('pip install pyroute2, or on Debian/Ubuntu: apt-get install python3-pyroute2 '
+                '(0.7.2 or newer)')
+
+
+
+class Io(object):
+    """The kernel-side floors, handed to the kinds as ``ctx.io`` so that the planners import none
+    of them: the netlink session and its appliers, the iptables tools, the probe engine, the files
+    the collection keeps on the host. A unit test gives a kind a fake one."""
+
+    iptables = command      # Runner, default_backend: the iptables binaries inside a namespace
+    canon = canon           # canonical rule texts from iptables itself (scratch namespace)
+    records = records       # ownership records under /run/netvirt
+    lock = lock             # Lock: flocks under /run/netvirt
+    process = process       # this process's limits (open files)
+
+    def __init__(self, session):
+        self.session = session
+
+    def apply_plan(self, actions):
+        """Actions one at a time through pyroute2; undo of this run's creations on failure."""
+        apply.apply_plan(self.session, actions)
+
+    def fast_apply(self, actions):
+        """The same contract with the frequent steps as raw netlink requests, pipelined."""
+        fastapply.apply_plan(self.session, actions)
+
+    def run_probes(self, probes):
+        """probes: (netns, address, family, protocol, port, count, timeout) tuples -> outcomes."""
+        return engine.run([engine.Probe(*p) for p in probes], self.session.socket_in)
+
+
+def argument_spec(kind):
+    return kind.options()
+
+
+def run(kind, module=None):
+    if module is None:
+        module = AnsibleModule(argument_spec=argument_spec(kind), supports_check_mode=True,
+                               **kind.module_kwargs)
+    if kind.needs_pyroute2 and not loader.HAS_PYROUTE2:
+        module.fail_json(msg=missing_required_lib('pyroute2', url=PYROUTE2_URL) + ' ' + INSTALL_HINT,
+                         exception=loader.PYROUTE2_IMPORT_ERROR)
+    ctx = Context(module.check_mode, module._diff)
+    plan = None
+    try:
+        desired = kind.desired(module.params)
+        with Session() as session:
+            ctx.io = Io(session)
+            try:
+                observed = kind.observe(session, desired, ctx)
+                plan = kind.plan(desired, observed, ctx)
+                if plan.actions and module.check_mode:
+                    kind.check(session, plan, ctx)
+                elif plan.actions:
+                    kind.apply(session, plan, ctx)
+                result = kind.result(desired, observed, plan, ctx)
+                if plan.changed and not module.check_mode:
+                    result.update(kind.read_back(session, desired, observed, ctx))
+            finally:
+                kind.close(ctx)
+    except NetvirtError as exc:
+        extra = {}
+        if plan is not None:
+            extra['actions'] = plan.descriptions()
+        extra.update(getattr(exc, 'result', None) or {})   # what a kind reports along with its failure
+        for text in ctx.warnings:
+            module.warn(text)
+        module.fail_json(msg=exc.msg, **extra)
+    except loader.NetlinkError as exc:
+        code = getattr(exc, 'code', None)
+        module.fail_json(msg='reading the network state failed: %s (errno %s)' % (explain(code, None), code))
+    except (IOError, OSError) as exc:
+        # e.g. setns(2) refused without CAP_SYS_ADMIN, or /proc not mounted
+        module.fail_json(msg='reading the network state failed: %s: %s (errno %s)'
+                         % (getattr(exc, 'filename', None) or 'setns', explain(exc.errno, None), exc.errno))
+    for text in ctx.warnings:
+        module.warn(text)
+    out = {'changed': plan.changed, 'actions': plan.descriptions()}
+    if module._diff:
+        out['diff'] = plan.diff()
+    out.update(result)
+    module.exit_json(**out)
