@@ -29,7 +29,6 @@ INSTALL_HINT = ('pip install pyroute2, or on Debian/Ubuntu: apt-get install pyth
                 '(0.7.2 or newer)')
 
 
-
 class Io(object):
     """The kernel-side floors, handed to the kinds as ``ctx.io`` so that the planners import none
     of them: the netlink session and its appliers, the iptables tools, the probe engine, the files

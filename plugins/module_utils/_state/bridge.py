@@ -108,20 +108,14 @@ def _option_text(key, value):
 
 
 class BridgeKind(Kind):
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'mac', 'addresses', 'purge_addresses', 'up',
         stp={'type': 'bool'},
         forward_delay={'type': 'float'},
         hello_time={'type': 'float'},
         max_age={'type': 'float'},
         ageing_time={'type': 'float'},
         vlan_filtering={'type': 'bool'},
-        mtu={'type': 'int'},
-        mac={'type': 'str'},
-        addresses={'type': 'list', 'elements': 'str'},
-        purge_addresses={'type': 'bool', 'default': False},
-        up={'type': 'bool', 'default': True},
         ports={'type': 'list', 'elements': 'str'},
         purge_ports={'type': 'bool', 'default': False},
         fdb={'type': 'bool', 'default': False},

@@ -14,6 +14,25 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import n
 
 LINK_ATTRS = ('mtu', 'mac', 'master', 'up', 'addresses')
 
+# Options several kinds take, declared once (their documentation: each module's DOCUMENTATION).
+OPTIONS = {
+    'name': {'type': 'str', 'required': True},
+    'state': {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    'mtu': {'type': 'int'},
+    'mac': {'type': 'str'},
+    'master': {'type': 'str'},
+    'addresses': {'type': 'list', 'elements': 'str'},
+    'purge_addresses': {'type': 'bool', 'default': False},
+    'up': {'type': 'bool', 'default': True},
+}
+
+
+def options(*names, **own):
+    """An argument spec: copies of the shared OPTIONS ``names``, and the kind's ``own`` options."""
+    spec = dict((name, dict(OPTIONS[name])) for name in names)
+    spec.update(own)
+    return spec
+
 
 CHECK_MODE_ASSUMES = '; check mode assumes an earlier task creates it'
 

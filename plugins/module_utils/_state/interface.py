@@ -19,16 +19,11 @@ NETNS_LOCAL_KINDS = ('bridge', 'loopback')
 
 class InterfaceKind(Kind):
     returns = 'interface'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
+    argument_spec = common.options(
+        'name', 'mtu', 'mac', 'master', 'addresses', 'purge_addresses',
         rename_to={'type': 'str'},
         target_netns={'type': 'raw'},
-        mtu={'type': 'int'},
-        mac={'type': 'str'},
-        master={'type': 'str'},
-        up={'type': 'bool'},
-        addresses={'type': 'list', 'elements': 'str'},
-        purge_addresses={'type': 'bool', 'default': False},
+        up={'type': 'bool'},     # no default: an existing interface stays up or down as it is
     )
 
     def desired(self, params):

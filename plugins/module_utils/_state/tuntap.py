@@ -72,17 +72,14 @@ def _gid(name):
 
 class TuntapKind(Kind):
     returns = 'tuntap'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'up',
         mode={'type': 'str', 'choices': ['tun', 'tap']},
         user={'type': 'raw'},
         group={'type': 'raw'},
         multi_queue={'type': 'bool', 'default': False},
         packet_info={'type': 'bool', 'default': False},
         vnet_hdr={'type': 'bool', 'default': False},
-        mtu={'type': 'int'},
-        up={'type': 'bool', 'default': True},
     )
     module_kwargs = {'required_if': [('state', 'present', ('mode',))]}
 

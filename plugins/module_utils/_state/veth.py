@@ -11,31 +11,16 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
-END_OPTIONS = {
-    'mac': {'type': 'str'},
-    'master': {'type': 'str'},
-    'addresses': {'type': 'list', 'elements': 'str'},
-    'up': {'type': 'bool', 'default': True},
-}
-
-
-def _end_options():
-    spec = {'name': {'type': 'str', 'required': True}, 'netns': {'type': 'raw'}}
-    spec.update(dict((k, dict(v)) for k, v in END_OPTIONS.items()))
-    return spec
+END_OPTIONS = ('mac', 'master', 'addresses', 'up')     # what each end of the pair has of its own
 
 
 class VethKind(Kind):
     """desired may also carry, from a composite kind (topology): ``alias`` (the ownership mark a new
     veth is created with) and ``attach_in_create`` (a new veth is attached to its bridge in the
     creating message instead of a second one)."""
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
-        peer={'type': 'dict', 'options': _end_options()},
-        mtu={'type': 'int'},
-        purge_addresses={'type': 'bool', 'default': False},
-        **dict((k, dict(v)) for k, v in END_OPTIONS.items())
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'purge_addresses', *END_OPTIONS,
+        peer={'type': 'dict', 'options': common.options('name', *END_OPTIONS, netns={'type': 'raw'})}
     )
     module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
     returns = 'veth'

@@ -106,9 +106,8 @@ def check_addresses(remote, group, local, obj):
 
 class VxlanKind(Kind):
     returns = 'vxlan'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'up',
         vni={'type': 'int'},
         remote={'type': 'str'},
         group={'type': 'str'},
@@ -118,8 +117,6 @@ class VxlanKind(Kind):
         ttl={'type': 'int'},
         learning={'type': 'bool', 'default': True},
         remotes={'type': 'list', 'elements': 'str'},
-        mtu={'type': 'int'},
-        up={'type': 'bool', 'default': True},
     )
     module_kwargs = {
         'required_if': [('state', 'present', ('vni',))],
