@@ -98,8 +98,9 @@ def run(kind, module=None):
         module.fail_json(msg='reading the network state failed: %s (errno %s)' % (explain(code, None), code))
     except (IOError, OSError) as exc:
         # e.g. setns(2) refused without CAP_SYS_ADMIN, or /proc not mounted
-        module.fail_json(msg='reading the network state failed: %s: %s (errno %s)'
-                         % (getattr(exc, 'filename', None) or 'setns', explain(exc.errno, None), exc.errno))
+        where = getattr(exc, 'filename', None)
+        module.fail_json(msg='reading the network state failed%s: %s (errno %s)'
+                         % (': %s' % where if where else '', explain(exc.errno, None), exc.errno))
     for text in ctx.warnings:
         module.warn(text)
     out = {'changed': plan.changed, 'actions': plan.descriptions()}

@@ -292,7 +292,9 @@ class BridgeKind(Kind):
                 text = 'attach %s to %s' % (port, obj)
             plan.add('link_set', netns, obj, {'name': port, 'master': name}, option='ports', text=text)
         kept = [p for p in current if p in wanted or not desired['purge_ports']]
-        return sorted(set(kept) | set(wanted))
+        after = sorted(set(kept) | set(wanted))
+        common.check_port_room(name, netns, len(after), 'ports', obj)
+        return after
 
     # -- pictures and result ----------------------------------------------------------------
     @staticmethod

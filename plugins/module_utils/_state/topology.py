@@ -36,6 +36,9 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import A
 
 ALIAS_PREFIX = 'netvirt-topology:'
 MAX_SOCKETS = 64
+# Open files a run needs besides one per namespace: MAX_SOCKETS pyroute2 sockets and as many raw
+# netlink channels (fastapply), a few fds each, and the interpreter's own.
+FD_RESERVE = 512
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 
 
@@ -215,7 +218,7 @@ class TopologyKind(Kind):
             where = 'links[%d]' % i
             link = PART['links'].desired(item_of(item), i)
             # marked, and attached to its bridge in the creating message
-            link.update(alias=marker, attach_in_create=True)
+            link.update(alias=marker, attach_in_create=True, ports_counted=True)
             claim(link['netns'], link['name'], where, link['obj'])
             claim(link['peer']['netns'], link['peer']['name'], where + '.peer', link['obj'])
             out['links'].append(link)
@@ -229,7 +232,7 @@ class TopologyKind(Kind):
     def observe(self, session, desired, ctx):
         session.cache_indexes = True
         session.max_sockets = MAX_SOCKETS
-        ctx.io.process.raise_fd_limit()
+        self._check_fd_limit(desired, ctx.io.process.raise_fd_limit())
         record = ctx.io.records.read_topology(desired['name'])
         ref_of = {}     # written reference -> canonical reference
 
@@ -331,6 +334,24 @@ class TopologyKind(Kind):
         self._seen = (desired, observed)
         return observed
 
+    @staticmethod
+    def _check_fd_limit(desired, limits):
+        """Every namespace the task names is held open while it runs: fail before anything is made
+        when this process may not open that many files (a limit it could not raise)."""
+        soft, hard = limits
+        refs = set(ns['name'] for ns in desired['namespaces'])
+        for part in ('bridges', 'links', 'routes', 'sysctls'):
+            for item in desired.get(part, ()):
+                refs.add(item['netns'])
+                if part == 'links':
+                    refs.add(item['peer']['netns'])
+        need = len(refs) + FD_RESERVE
+        if soft is not None and soft < need:
+            raise NetvirtError('option namespaces of topology %s: %d namespaces need about %d open files, and this '
+                               'process may open %d (the hard limit %s; raise it for the user or service that runs '
+                               'the module, e.g. ulimit -n or LimitNOFILE=)'
+                               % (desired['name'], len(refs), need, soft, hard), 'namespaces', 'topology %s' % desired['name'])
+
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
         joined = Plan()
@@ -350,6 +371,23 @@ class TopologyKind(Kind):
                                % (option, obj, ns_label(netns)), option, obj)
                 links[netns] = {}
             return netns
+
+        ports = {}      # (namespace, bridge) -> its ports after the plan so far
+
+        def count_ports(sub, where, obj):
+            """The bridge port limit over the whole plan (the veths' own check sees one at a time). A
+            detach in the same task makes no room: new veths are attached when they are created,
+            before any detach runs."""
+            for action in sub.actions:
+                master = action.params.get('master') if action.op in ('link_create', 'link_set') else None
+                if not master:
+                    continue
+                key = (action.netns, master)
+                if key not in ports:
+                    ports[key] = common.port_count(links.get(action.netns, {}), master)
+                ports[key] += 1
+                option = 'master' if action.op == 'link_create' else action.option or 'master'
+                common.check_port_room(master, action.netns, ports[key], '%s.%s' % (where, option), obj)
 
         if desired['purge']:
             self._plan_removals(joined, desired, observed, keep=desired)
@@ -376,6 +414,7 @@ class TopologyKind(Kind):
             peer = dict(link['peer'], netns=pns)
             sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
                          {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
+            count_ports(sub, 'links[%d]' % i, obj)
             if link['name'] not in here:
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:

@@ -110,8 +110,11 @@ class VethKind(Kind):
         else:
             have_main = link
             have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
-        for end, ref, option in ((desired['end'], netns, 'master'), (peer, pns, 'peer.master')):
-            common.check_master(links[ref], end['master'], ref, option, obj, ctx)
+        ends = ((desired['end'], netns, 'master', have_main), (peer, pns, 'peer.master', have_peer))
+        for end, ref, option, have in ends:
+            if desired.get('ports_counted'):
+                have = {'master': end['master']}    # the composite counts the ports over its whole plan
+            common.check_master(links[ref], end['master'], ref, option, obj, ctx, have)
         main_want = dict(desired['end'], mtu=desired['mtu'])
         peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS if k in peer)
         peer_want['mtu'] = desired['mtu']
