@@ -20,8 +20,8 @@ description:
     veths with the peer created straight in its namespace under its final name and attached to its bridge in
     the same message, VXLAN and tun/tap devices, addresses and forwarding entries, up, routes, sysctls).
   - A bridge takes at most 1023 ports; a topology that would put more on one fails before anything is made.
-    Every namespace it names is held open while it runs: when the open-files limit cannot be raised far
-    enough (one per namespace and about 512 more), the task fails before anything is made.
+    Every namespace it names is held open while it runs, so when the open-files limit cannot be raised to
+    one per namespace and about 512 more, the task fails before anything is made.
   - Everything is observed once, with one netlink socket per namespace and no process forked per namespace.
   - Ownership. What this topology creates carries its O(name). Links and bridges get the interface alias
     C(netvirt-topology:NAME); namespaces it creates, and routes it adds, are listed in
@@ -238,7 +238,7 @@ options:
   tuntaps:
     description:
       - Persistent tun/tap devices, with the options of M(netvirt.linux.tuntap) (O(tuntaps[].mode) is required).
-        A new one is made with ioctls and then marked with the topology's alias (two steps: netlink cannot make
+        A new one is made with ioctls and then marked with the topology's alias (two steps, as netlink cannot make
         the device).
     type: list
     elements: dict
