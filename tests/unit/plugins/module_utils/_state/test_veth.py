@@ -14,8 +14,8 @@ import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 MAC_A = '02:00:00:00:00:0a'
 MAC_B = '02:00:00:00:00:0b'
@@ -23,27 +23,13 @@ MAC_B = '02:00:00:00:00:0b'
 
 # -- input as AnsibleModule gives it ---------------------------------------------------------
 def peer(**kw):
-    out = {'name': 'eth0', 'netns': None, 'mac': None, 'master': None, 'addresses': None, 'up': True}
+    """The peer sub-option as a task gives it (params() fills the rest as AnsibleModule does)."""
+    out = {'name': 'eth0'}
     out.update(kw)
     return out
 
 
-def params(**kw):
-    out = {'name': 'v0', 'state': 'present', 'peer': None, 'mtu': None, 'purge_addresses': False,
-           'mac': None, 'master': None, 'addresses': None, 'up': True, 'netns': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helpers_match_the_argument_spec():
-    spec = argument_spec(VethKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None).items():
-        assert spec[key].get('default') == value, key
-    sub = spec['peer']['options']
-    assert sorted(sub) == sorted(peer())
-    for key, value in peer(name=None).items():
-        assert sub[key].get('default') == value, key
+params = params_for(VethKind, name='v0')
 
 
 # -- observed data as Session.links gives it ------------------------------------------------
@@ -92,7 +78,7 @@ def test_desired_normalises():
         netns='ns1', mtu='9000', mac='02-00-00-00-00-0A', addresses=['fd00:0::1/64'], master='',
         peer=peer(name='eth0', netns='  ns2 ', master='br0', addresses=['10.0.0.2/24'])))
     assert out == {
-        'name': 'v0', 'netns': 'ns1', 'state': 'present', 'mtu': 9000, 'purge_addresses': False,
+        'name': 'v0', 'obj': 'veth v0', 'netns': 'ns1', 'state': 'present', 'mtu': 9000, 'purge_addresses': False,
         'end': {'mac': MAC_A, 'master': '', 'addresses': ['fd00::1/64'], 'up': True},
         'peer': {'name': 'eth0', 'netns': 'ns2', 'mac': None, 'master': 'br0', 'addresses': ['10.0.0.2/24'],
                  'up': True},
