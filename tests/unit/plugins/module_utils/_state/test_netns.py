@@ -12,21 +12,10 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 
-def params(**kw):
-    """Module parameters as AnsibleModule gives them: every option present, defaults applied."""
-    out = {'name': None, 'state': 'present', 'loopback': True, 'netns': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(NetnsKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params().items():
-        assert spec[key].get('default') == value, key
+params = params_for(NetnsKind)
 
 
 @pytest.mark.parametrize('given, expected', [

@@ -13,26 +13,14 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 NS = 'ns1'
 OBJ = "vxlan vx0 in namespace 'ns1'"
 
 
-def params(**kw):
-    out = {'name': 'vx0', 'state': 'present', 'netns': NS, 'vni': 42, 'remote': None, 'group': None,
-           'local': None, 'dev': None, 'port': 4789, 'ttl': None, 'learning': True, 'mtu': None, 'up': True,
-           'remotes': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(VxlanKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None, netns=None, vni=None).items():
-        assert spec[key].get('default') == value, key
+params = params_for(VxlanKind, name='vx0', netns=NS, vni=42)
 
 
 def link(name, kind='veth', index=2, **kw):
