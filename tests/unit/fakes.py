@@ -107,27 +107,29 @@ class FakeSession(object):
     ``named``: what ``named()`` lists (default: the existing named namespaces). ``broken``: refs
     whose links() fails with EINVAL (a namespace that cannot be entered). ``identities``: {ref:
     (dev, ino)}, default one per existing namespace; refs of one identity are one namespace.
-    ``ifaces`` {ref: {name: index}}: index lookups (and the cache topology's apply uses). ``sock``:
-    what ``socket(ref)`` returns (default a FakeSocket recording into ``log``); ``raw``: a function
-    ref -> raw socket for ``raw_socket``. ``fds`` {ref: fd} for ``fd()`` (default 3).
+    ``ifaces`` {ref: {name: index}}: index lookups (and the cache topology's apply uses); a ref
+    listed there exists too. ``sock``: what ``socket(ref)`` returns (default a FakeSocket recording
+    into ``log``); ``raw``: a function ref -> raw socket for ``raw_socket``. ``fds``: {ref: fd} or a
+    function ref -> fd, for ``fd()`` (default 3).
 
     Reads are recorded in ``calls`` (('links', ref, peers), ('routes', ref), ('fdb', ref, bridge),
     ('read_sysctl', ref, path), ('fd', ref, option, obj)); changes in ``log``."""
 
-    cache_indexes = False
     max_sockets = None
 
     def __init__(self, links=None, routes=None, fdb=None, sysctls=None, named=None, existing=(), broken=(),
-                 identities=None, ifaces=None, fail=None, sock=None, raw=None, fds=None, peers=None, nsids=None):
+                 identities=None, ifaces=None, fail=None, sock=None, raw=None, fds=None, peers=None, nsids=None,
+                 cache_indexes=False):
         self.links_of = dict(links or {})
         self.routes_of = dict(routes or {})
         self.fdb_of = dict(fdb or {})
         self.sysctls = dict(sysctls or {})
-        self.namespaces = set(self.links_of) | set(existing) | set([None])
+        self.ifaces = ifaces if ifaces is not None else {}
+        self.namespaces = set(self.links_of) | set(self.ifaces) | set(existing) | set([None])
         self._named = named
         self.broken = set(broken)
         self.identities = identities
-        self.ifaces = ifaces if ifaces is not None else {}
+        self.cache_indexes = cache_indexes
         self.fail = fail or {}
         self.sock = sock
         self.raw = raw
@@ -153,7 +155,7 @@ class FakeSession(object):
             where = ' of %s' % obj if obj else ''
             raise NetvirtError("option %s%s: %s does not exist (no %s)" % (option, where, ns_label(ref), ref_path(ref)),
                                option=option, obj=obj)
-        return self.fds.get(ref, 3)
+        return self.fds(ref) if callable(self.fds) else self.fds.get(ref, 3)
 
     def identity(self, ref):
         if ref not in self.namespaces:
