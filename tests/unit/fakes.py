@@ -144,6 +144,16 @@ class FakeSession(object):
         self.created = []
         self.socks = {}
 
+    # -- lifetime -----------------------------------------------------------------------------
+    closed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.closed = True
+        return False
+
     # -- namespaces ---------------------------------------------------------------------------
     def exists(self, ref):
         return ref in self.namespaces
