@@ -17,7 +17,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state import netns,
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
-from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
+from ansible_collections.netvirt.linux.tests.unit.fakes import params as fake_params, params_for
 
 MARK = 'netvirt-topology:lab'
 
@@ -263,3 +263,51 @@ def test_record_roundtrip(tmp_path):
     assert records.topology_path('lab', folder) == str(tmp_path / 'topology' / 'lab.json')
     records.write_topology('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []}, folder)
     assert not (tmp_path / 'topology' / 'lab.json').exists()
+
+
+# -- sub-options from the kinds' own specs (Part) ------------------------------------------------
+@pytest.mark.parametrize('part', topology.PARTS, ids=[p.option for p in topology.PARTS])
+def test_sub_options_are_the_kinds_own_less_the_dropped(part):
+    own = part.kind.options()
+    sub = TopologyKind.options()[part.option]
+    assert (sub['type'], sub['elements'], sub['default']) == ('list', 'dict', [])
+    spec = sub['options']
+    assert spec == part.spec()
+    assert set(spec) == set(own) - set(part.drop)
+    assert set(part.drop) <= set(own)            # only options the kind has are dropped
+    for name, opt in spec.items():
+        assert opt == dict(own[name], **part.override.get(name, {})), name
+
+
+def test_the_overrides_make_the_item_names_and_the_peer_required():
+    spec = TopologyKind.options()
+    assert spec['namespaces']['options']['name']['required'] is True
+    assert spec['links']['options']['peer']['required'] is True
+    assert 'required' not in topology.NetnsKind.options()['name']   # the kind's own spec is untouched
+    assert not topology.VethKind.options()['peer'].get('required')
+
+
+@pytest.mark.parametrize('part', [p for p in topology.PARTS if p.drop], ids=[p.option for p in topology.PARTS if p.drop])
+def test_a_dropped_option_is_refused_in_an_item(part):
+    with pytest.raises(TypeError) as err:
+        params(name='lab', **{part.option: [{part.drop[-1]: None}]})
+    assert 'unsupported parameters %s' % part.drop[-1] in str(err.value)
+
+
+@pytest.mark.parametrize('option, item, key, kind_option', [
+    ('sysctls', {'name': 'net.ipv4.ip_forward', 'value': '1'}, 'verify', 'verify'),
+    ('links', {'name': 'v0', 'peer': {'name': 'p0'}}, 'purge_addresses', 'purge_addresses'),
+    ('bridges', {'name': 'br0'}, 'purge_addresses', 'purge_addresses'),
+    ('bridges', {'name': 'br0'}, 'purge_ports', 'purge_ports'),
+    ('bridges', {'name': 'br0'}, 'fdb', 'fdb'),
+    ('bridges', {'name': 'br0'}, 'state', 'state'),
+    ('routes', {'dst': 'default', 'dev': 'eth0'}, 'state', 'state'),
+])
+def test_a_dropped_option_reaches_the_kind_with_its_own_default(option, item, key, kind_option):
+    part = topology.PART[option]
+    default = part.kind.options()[kind_option].get('default')
+    desired = TopologyKind().desired(params(name='lab', **{option: [item]}))
+    assert desired[option][0][key] == default
+    # and it is what the kind's own module would have made of the same item
+    own = part.kind().desired(fake_params(part.kind, **item))
+    assert own[key] == desired[option][0][key]
