@@ -69,20 +69,30 @@ class FakeIptables(object):
 
 
 class FakeRunner(object):
+    """Stands for _iptables.command.Runner; ``scratch`` says whether a scratch namespace is held
+    (made by a scratch run, let go by reset_scratch or close)."""
     fake = None
+    made = []
 
     def __init__(self, session, ref):
         self.log = []
+        self.scratch = False
+        self.made.append(self)
 
     def run(self, argv, stdin=None, where='target'):
         self.log.append('%s: %s' % (where, ' '.join(argv)))
+        if where == 'scratch':
+            self.scratch = True
         return self.fake.run(argv, stdin, where)
 
     def read_file(self, path):
         return None
 
     def reset_scratch(self):
-        pass
+        self.scratch = False
+
+    def close(self):
+        self.reset_scratch()
 
 
 class FakeTools(object):
@@ -108,10 +118,12 @@ def run(rules, check_mode=False, **kw):
             'backend': 'nft'}
     args.update(kw)
     io = FakeIo(FakeSession(existing=['ns1']), iptables=FakeTools)
+    del FakeRunner.made[:]
     try:
         ran = run_steps(IptablesKind(), params(IptablesKind, **args), io, check_mode=check_mode)
-    finally:    # close() let the lock go, on every path (a refusal too)
+    finally:    # close() let the lock and the scratch namespace go, on every path (a refusal too)
         assert io.lock.held == [] and io.lock.released == [io.session.identity('ns1')]
+        assert [r.scratch for r in FakeRunner.made] == [False]
     return ran.plan, ran.result
 
 
