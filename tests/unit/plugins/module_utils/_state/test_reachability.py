@@ -136,7 +136,7 @@ def test_family_both_adds_global_ipv6_but_never_link_local(fake_engine):
 def test_an_address_held_by_a_named_namespace_is_probed_with_its_holder(fake_engine):
     session = FakeLab(LAB)
     kind, d, observed, ctx = observe(session, io=fake_engine, probes=[probe(**{'from': 'a', 'to': '10.9.0.9'}),
-                                                      probe(**{'from': 'a', 'to': '192.168.1.5'})])
+                                                                      probe(**{'from': 'a', 'to': '192.168.1.5'})])
     assert [(x['to'], x['netns']) for x in observed['results']] == [('10.9.0.9', ['far']),
                                                                     ('192.168.1.5', ['(current)'])]
     assert 'far' in session.reads('links')
@@ -145,7 +145,7 @@ def test_an_address_held_by_a_named_namespace_is_probed_with_its_holder(fake_eng
 def test_an_address_no_namespace_holds_is_refused_before_anything_is_sent(fake_engine):
     with pytest.raises(ValidationError) as err:
         observe(FakeLab(LAB), io=fake_engine, probes=[probe(**{'from': 'a', 'to': '10.0.0.2'}),
-                                          probe(**{'from': 'a', 'to': '8.8.8.8'})])
+                                                      probe(**{'from': 'a', 'to': '8.8.8.8'})])
     assert 'option probes[1].to of probe from a to 8.8.8.8' in err.value.msg
     assert 'not an address of any network namespace on this machine' in err.value.msg
     assert 'lab tool' in err.value.msg
