@@ -17,7 +17,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state import netns,
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
-from ansible_collections.netvirt.linux.tests.unit.fakes import params as fake_params, params_for
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params as fake_params, params_for, run_steps
 
 MARK = 'netvirt-topology:lab'
 
@@ -311,3 +311,37 @@ def test_a_dropped_option_reaches_the_kind_with_its_own_default(option, item, ke
     # and it is what the kind's own module would have made of the same item
     own = part.kind().desired(fake_params(part.kind, **item))
     assert own[key] == desired[option][0][key]
+
+
+# -- observe and apply through ctx.io: the ownership record -------------------------------------
+def run_lab(check_mode=False, record=None):
+    session = FakeSession(links={None: {}}, named=[])
+
+    def kernel(actions):    # the apply made ns1
+        session.namespaces.add('ns1')
+    io = FakeIo(session, records={'lab': record} if record else None, on_apply=kernel)
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   links=[{'name': 'v1', 'peer': {'name': 'eth0', 'netns': 'ns1'}}])
+    return run_steps(TopologyKind(), given, io, check_mode=check_mode), io
+
+
+def test_apply_is_fast_apply_then_the_ownership_record():
+    ran, io = run_lab()
+    assert [how for how, _actions in io.applied] == ['fast_apply']
+    assert io.process.raised == 1
+    assert io.records.written == [('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
+                                           'refs': [None], 'routes': []})]
+    assert ran.result['counts'] == {'netns_create': 1, 'link_create': 1, 'link_set': 3}
+
+
+def test_check_mode_writes_no_record_and_applies_nothing():
+    ran, io = run_lab(check_mode=True)
+    assert ran.plan.changed and io.applied == [] and io.records.written == []
+
+
+def test_a_failed_apply_writes_no_record():
+    session = FakeSession(links={None: {}}, named=[])
+    io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
+    with pytest.raises(ValidationError):
+        run_steps(TopologyKind(), params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert io.records.written == []
