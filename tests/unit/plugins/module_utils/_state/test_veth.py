@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
-from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for, run_steps
 
 MAC_A = '02:00:00:00:00:0a'
 MAC_B = '02:00:00:00:00:0b'
@@ -399,3 +399,32 @@ def test_absent_already():
     plan, _ctx = plan_of(params(netns='ns1', state='absent'), observed({'ns1': {'lo': lo()}}, 'ns1', None))
     assert ops(plan) == []
     assert plan.diff()['before'] == plan.diff()['after'] == {'state': 'absent'}
+
+
+# -- result (the plan's after) and read_back (the kernel's, after a real run that changed) -------
+def run_pair(check_mode=False):
+    """A new pair v0 / eth0 in ns2; once applied the kernel holds both ends with MACs it chose."""
+    session = FakeSession(links={None: {'lo': lo()}, 'ns2': {'lo': lo()}})
+
+    def kernel(actions):
+        made = pair_links(None, 'v0', 'ns2', 'eth0')
+        session.links_of[None].update(made[None])
+        session.links_of['ns2'].update(made['ns2'])
+    ran = run_steps(VethKind(), params(peer=peer(netns='ns2')), FakeIo(session, on_apply=kernel),
+                    check_mode=check_mode)
+    return ran, session
+
+
+def test_read_back_after_a_real_run_reports_both_ends_as_the_kernel_has_them():
+    ran, session = run_pair()
+    veth = ran.result['veth']
+    assert (veth['mac'], veth['peer']['mac']) == (MAC_A, MAC_B)      # chosen by the kernel
+    assert veth['peer']['name'] == 'eth0' and veth['peer']['netns'] == 'ns2'
+    assert session.reads('links') == [None, 'ns2', None, 'ns2']     # observe, then read_back
+
+
+def test_check_mode_returns_the_plans_after_and_reads_nothing_back():
+    ran, session = run_pair(check_mode=True)
+    assert ran.result == {'veth': ran.plan.after["veth v0 (the current namespace)"]}
+    assert 'mac' not in ran.result['veth']
+    assert session.reads('links') == [None, 'ns2']
