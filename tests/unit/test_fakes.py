@@ -2,7 +2,8 @@
 # Copyright: netvirt.linux contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The shared fakes tell the truth: params() is what AnsibleModule hands a module (for every
-kind, sub-options included), and FakeSession answers like Session where the tests lean on it."""
+kind, sub-options included), FakeSession answers like Session where the tests lean on it, and
+run_steps calls a kind as the runner does."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,7 +15,9 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
+from ansible_collections.netvirt.linux.plugins.module_utils._runner import runner
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.interface import InterfaceKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
@@ -27,8 +30,10 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.topology impo
 from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
-from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession, params
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession, params, run_steps
 
 # (kind, options a task gives: enough for the module's own checks, and sub-options to fill)
 GIVEN = [
@@ -90,3 +95,76 @@ def test_fake_canonical_first_registered_reference_wins():
     assert fake.register('red') == '/run/netns/red'
     assert fake.register('4242') is None            # the module's own namespace
     assert fake.canonical('nowhere') == 'nowhere'
+
+
+# -- run_steps goes the runner's way ---------------------------------------------------------------
+class Logging(Kind):
+    def __init__(self, changes, fail_in=None):
+        self.changes, self.fail_in, self.calls = changes, fail_in, []
+
+    def _log(self, name):
+        self.calls.append(name)
+        if name == self.fail_in:
+            raise ValidationError('option x of thing t: refused', 'x', 'thing t')
+
+    def observe(self, session, desired, ctx):
+        self._log('observe')
+        return {}
+
+    def plan(self, desired, observed, ctx):
+        self._log('plan')
+        plan = Plan()
+        if self.changes:
+            plan.add('sysctl_set', None, 'sysctl x', {'path': '/nonexistent', 'value': '1'})
+        return plan
+
+    def apply(self, session, plan, ctx):
+        self._log('apply')
+
+    def check(self, session, plan, ctx):
+        self._log('check')
+
+    def result(self, desired, observed, plan, ctx):
+        self._log('result')
+        return {}
+
+    def read_back(self, session, desired, observed, ctx):
+        self._log('read_back')
+        return {}
+
+    def close(self, ctx):
+        self._log('close')
+
+
+class Exit(Exception):
+    pass
+
+
+class Module(object):
+    def __init__(self, check_mode):
+        self.params, self.check_mode, self._diff = {}, check_mode, False
+
+    def warn(self, text):
+        pass
+
+    def exit_json(self, **kw):
+        raise Exit()
+
+    fail_json = exit_json
+
+
+@pytest.mark.skipif(not loader.HAS_PYROUTE2, reason='the runner needs pyroute2 to get past its check')
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('changes', [False, True])
+@pytest.mark.parametrize('fail_in', [None, 'plan', 'apply'])
+def test_run_steps_calls_the_kind_as_the_runner_does(monkeypatch, check_mode, changes, fail_in):
+    monkeypatch.setattr(runner, 'Session', FakeSession)
+    real = Logging(changes, fail_in)
+    with pytest.raises(Exit):
+        runner.run(real, module=Module(check_mode))
+    fake = Logging(changes, fail_in)
+    try:
+        run_steps(fake, {}, check_mode=check_mode)
+    except ValidationError:
+        pass
+    assert fake.calls == real.calls
