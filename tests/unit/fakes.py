@@ -129,6 +129,7 @@ class FakeSession(object):
         self._named = named
         self.broken = set(broken)
         self.identities = identities
+        self._ids = {None: (4, 4026531840)}
         self.cache_indexes = cache_indexes
         self.fail = fail or {}
         self.sock = sock
@@ -172,7 +173,8 @@ class FakeSession(object):
             return None
         if self.identities is not None and ref in self.identities:
             return self.identities[ref]
-        return (4, 4026531840 + sorted(self.namespaces, key=lambda r: (r is not None, str(r))).index(ref))
+        # one of its own per namespace, kept for the session (a namespace made later gets a new one)
+        return self._ids.setdefault(ref, (4, 4026531840 + len(self._ids)))
 
     def register(self, ref):
         self.registered.append(ref)
