@@ -21,7 +21,7 @@ IDENTITIES = {None: HOME, '1': HOME, 'red': (4, 10), '/var/run/netns/red': (4, 1
 @pytest.fixture
 def session(monkeypatch):
     with Session() as real:     # opens only /proc/thread-self/ns/net
-        monkeypatch.setattr(real, 'identity', lambda ref: IDENTITIES.get(ref))
+        monkeypatch.setattr(real, 'identity', IDENTITIES.get)
         yield real
 
 
