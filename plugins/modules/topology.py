@@ -8,17 +8,20 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: topology
-short_description: Build a whole topology of namespaces, bridges, veth links, routes and sysctls in one task
+short_description: Build a whole topology of namespaces, bridges, veths, VXLAN and tun/tap devices, routes and sysctls in one task
 version_added: 0.1.0
 description:
   - One desired state for a lab of any size, applied in one task near the kernel's speed (hundreds of
     namespaces in seconds, where a loop of per-object tasks takes minutes).
   - Objects are top-level lists, each item with the options of the matching per-object module
-    (M(netvirt.linux.netns), M(netvirt.linux.bridge), M(netvirt.linux.veth), M(netvirt.linux.route),
-    M(netvirt.linux.sysctl)) and its own C(netns). Each item is validated and planned by that module's own
-    code; the plans are joined and applied in dependency order (namespaces, bridges, veths with the peer
-    created straight in its namespace under its final name and attached to its bridge in the same message,
-    addresses, up, routes, sysctls).
+    (M(netvirt.linux.netns), M(netvirt.linux.bridge), M(netvirt.linux.veth), M(netvirt.linux.vxlan),
+    M(netvirt.linux.tuntap), M(netvirt.linux.route), M(netvirt.linux.sysctl)) and its own C(netns). Each item is validated and planned
+    by that module's own code; the plans are joined and applied in dependency order (namespaces, bridges,
+    veths with the peer created straight in its namespace under its final name and attached to its bridge in
+    the same message, VXLAN and tun/tap devices, addresses and forwarding entries, up, routes, sysctls).
+  - A bridge takes at most 1023 ports; a topology that would put more on one fails before anything is made.
+    Every namespace it names is held open while it runs: when the open-files limit cannot be raised far
+    enough (one per namespace and about 512 more), the task fails before anything is made.
   - Everything is observed once, with one netlink socket per namespace and no process forked per namespace.
   - Ownership. What this topology creates carries its O(name). Links and bridges get the interface alias
     C(netvirt-topology:NAME); namespaces it creates, and routes it adds, are listed in
@@ -175,6 +178,112 @@ options:
             description: Whether the other end is up.
             type: bool
             default: true
+  vxlans:
+    description:
+      - VXLAN devices, with the options of M(netvirt.linux.vxlan) (O(vxlans[].vni) is required). The underlay
+        O(vxlans[].dev) may be a veth end this task creates. A device that differs in an attribute the kernel
+        cannot change in place is deleted and created again (the action says so).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of the VXLAN device.
+        type: str
+        required: true
+      netns:
+        description: Namespace of the device and of its underlay; defaults to O(netns).
+        type: raw
+      vni:
+        description: VXLAN network identifier, 1 to 16777215.
+        type: int
+        required: true
+      remote:
+        description: Unicast address of the one peer; mutually exclusive with O(vxlans[].group) and O(vxlans[].remotes).
+        type: str
+      remotes:
+        description: Unicast peers for head-end replication (all-zero-MAC forwarding entries), exactly this list.
+        type: list
+        elements: str
+      group:
+        description: Multicast group joined on O(vxlans[].dev).
+        type: str
+      local:
+        description: Source address of the encapsulated packets.
+        type: str
+      dev:
+        description: Underlay interface, in the same namespace.
+        type: str
+      port:
+        description: Destination UDP port.
+        type: int
+        default: 4789
+      ttl:
+        description: TTL of the encapsulated packets; V(0) means inherit/auto.
+        type: int
+      learning:
+        description: Whether the device learns remote MAC addresses.
+        type: bool
+        default: true
+      mtu:
+        description: MTU of the device.
+        type: int
+      master:
+        description: The bridge (in the same namespace) the device is a port of; V('') detaches it.
+        type: str
+      up:
+        description: Whether the device is up.
+        type: bool
+        default: true
+  tuntaps:
+    description:
+      - Persistent tun/tap devices, with the options of M(netvirt.linux.tuntap) (O(tuntaps[].mode) is required).
+        A new one is made with ioctls and then marked with the topology's alias (two steps: netlink cannot make
+        the device).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of the device.
+        type: str
+        required: true
+      netns:
+        description: Namespace of the device; defaults to O(netns).
+        type: raw
+      mode:
+        description: V(tun) (layer 3) or V(tap) (layer 2).
+        type: str
+        required: true
+        choices: [tun, tap]
+      user:
+        description: The user that may attach to the device, by name or number.
+        type: raw
+      group:
+        description: The group whose members may attach to the device, by name or number.
+        type: raw
+      multi_queue:
+        description: Whether several files (queues) can attach to the device.
+        type: bool
+        default: false
+      packet_info:
+        description: Whether every packet starts with 4 bytes of flags and protocol.
+        type: bool
+        default: false
+      vnet_hdr:
+        description: Whether packets carry a virtio-net header.
+        type: bool
+        default: false
+      mtu:
+        description: MTU of the device.
+        type: int
+      master:
+        description: The bridge (in the same namespace) the device is a port of; V('') detaches it.
+        type: str
+      up:
+        description: Whether the device is up.
+        type: bool
+        default: true
   routes:
     description: Routes, with the options of M(netvirt.linux.route).
     type: list
@@ -228,6 +337,8 @@ extends_documentation_fragment:
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.netns
+  - module: netvirt.linux.vxlan
+  - module: netvirt.linux.tuntap
   - module: netvirt.linux.bridge
   - module: netvirt.linux.veth
   - module: netvirt.linux.route
@@ -260,6 +371,19 @@ EXAMPLES = r'''
         peer: {name: veth1, netns: blue, addresses: [10.1.1.2/24]}
     sysctls:
       - {netns: red, name: net.ipv4.ip_forward, value: "1"}
+
+- name: Two sites joined by a VXLAN overlay over a veth underlay, each with a bridge on it
+  netvirt.linux.topology:
+    name: overlay
+    namespaces: [{name: site1}, {name: site2}]
+    bridges:
+      - {name: br-ov, netns: site1, addresses: [10.77.0.1/24]}
+      - {name: br-ov, netns: site2, addresses: [10.77.0.2/24]}
+    links:
+      - {name: ul0, netns: site1, addresses: [192.0.2.11/24], peer: {name: ul0, netns: site2, addresses: [192.0.2.12/24]}}
+    vxlans:
+      - {name: vx77, netns: site1, vni: 77, remote: 192.0.2.12, local: 192.0.2.11, dev: ul0, master: br-ov}
+      - {name: vx77, netns: site2, vni: 77, remote: 192.0.2.11, local: 192.0.2.12, dev: ul0, master: br-ov}
 
 - name: Drop blue (created by this topology) from the lab, keep red
   netvirt.linux.topology:

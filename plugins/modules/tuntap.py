@@ -78,8 +78,14 @@ options:
     description: Whether the device is administratively up.
     type: bool
     default: true
+  master:
+    description:
+      - The bridge (in the same namespace) the device is a port of, as a VM's tap is; V('') detaches it.
+        Left as it is when not set.
+      - A bridge takes at most 1023 ports; a task that would add more fails before anything is changed.
+    type: str
 notes:
-  - Addresses and a bridge master are set with M(netvirt.linux.interface).
+  - Addresses are set with M(netvirt.linux.interface).
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.ATTRIBUTES

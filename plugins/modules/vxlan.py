@@ -87,6 +87,13 @@ options:
     description: Whether the device is up.
     type: bool
     default: true
+  master:
+    description:
+      - The bridge (in the same namespace) the device is a port of, as an overlay is joined to a local
+        network; V('') detaches it. Left as it is when not set. A device made again (see O(vni)) stays a
+        port of its bridge.
+      - A bridge takes at most 1023 ports; a task that would add more fails before anything is changed.
+    type: str
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.ATTRIBUTES
@@ -111,6 +118,15 @@ EXAMPLES = r'''
     name: vx42
     netns: ns1
     addresses: [10.42.0.1/24]
+
+- name: VNI 7 as a port of bridge br0 of ns1 (the overlay joins the local network)
+  netvirt.linux.vxlan:
+    name: vx7
+    netns: ns1
+    vni: 7
+    remote: 192.0.2.2
+    dev: eth0
+    master: br0
 
 - name: VNI 100 on a multicast group, learning off, lower MTU
   netvirt.linux.vxlan:
@@ -168,6 +184,7 @@ vxlan:
     learning: true
     mtu: 1450
     up: true
+    master: null
   contains:
     remotes:
       description: The head-end replication peers (all-zero-MAC FDB entries), sorted; only when O(remotes) is set.

@@ -29,17 +29,9 @@ ALL_BUILTIN = ('PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING')
 FAMILIES = {'ipv4': (4,), 'ipv6': (6,), 'both': (4, 6)}
 FAMILY_NAME = {4: 'ipv4', 6: 'ipv6'}
 
-
-def binary(family, backend, tool):
-    """The iptables tool of one IP version and backend: (6, 'nft', 'save') -> ip6tables-nft-save."""
-    return '%s-%s-%s' % ('iptables' if family == 4 else 'ip6tables', backend, tool)
-
-
-def user_chains(parsed):
-    """The user chains of a parsed table (parse_save), in order."""
-    return [c for c in parsed['order'] if parsed['chains'].get(c) is None]
 CHAIN_MAX = 28           # XT_EXTENSION_MAXNAMELEN - 1
 COMMENT_MAX = 255        # XT_MAX_COMMENT_LEN - 1
+LOG_PREFIX_MAX = 29      # the LOG target's prefix[30], less its NUL
 _CHAIN_RE = re.compile(r'^[A-Za-z0-9_.:+@=-]+$')
 _OWNER_RE = re.compile(r'^[A-Za-z0-9_.:/@=+-]+$')
 _PORT_RE = re.compile(r'^[0-9]+(:[0-9]*)?$|^:[0-9]+$')
@@ -68,6 +60,16 @@ _COMMANDS = ('-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--repl
 FIELDS = ('protocol', 'source', 'destination', 'in_interface', 'out_interface', 'source_port',
           'destination_port', 'destination_ports', 'ctstate', 'jump', 'goto', 'to_destination',
           'to_source', 'to_ports', 'reject_with', 'log_prefix', 'comment')
+
+
+def binary(family, backend, tool):
+    """The iptables tool of one IP version and backend: (6, 'nft', 'save') -> ip6tables-nft-save."""
+    return '%s-%s-%s' % ('iptables' if family == 4 else 'ip6tables', backend, tool)
+
+
+def user_chains(parsed):
+    """The user chains of a parsed table (parse_save), in order."""
+    return [c for c in parsed['order'] if parsed['chains'].get(c) is None]
 
 
 def obj_name(table, chain):
@@ -340,7 +342,7 @@ def render(fields, mark, option, obj):
     if 'reject_with' in fields:
         target_opts.append('--reject-with %s' % _word(fields['reject_with'], option, obj, 'reject_with'))
     if 'log_prefix' in fields:
-        target_opts.append('--log-prefix %s' % quote(_text_value(fields['log_prefix'], option, obj, 29, 'log_prefix')))
+        target_opts.append('--log-prefix %s' % quote(_text_value(fields['log_prefix'], option, obj, LOG_PREFIX_MAX, 'log_prefix')))
     if target_opts and not jump:
         raise ValidationError("option %s of %s: target options (to_destination, to_source, to_ports, reject_with, "
                               "log_prefix) need a jump" % (opt('jump'), obj), opt('jump'), obj)

@@ -113,6 +113,10 @@ def tun_create(session, action):
     finally:
         os.close(fd)
     session.drop_index(action.netns, params['name'])
+    if params.get('alias'):
+        # netlink cannot make the device, so the mark is a second step (right after the ioctls)
+        sock = session.socket(action.netns)
+        sock.link('set', index=session.index(action.netns, params['name']), ifalias=params['alias'])
 
 
 def tun_set(session, action):

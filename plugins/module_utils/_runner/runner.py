@@ -29,7 +29,6 @@ INSTALL_HINT = ('pip install pyroute2, or on Debian/Ubuntu: apt-get install pyth
                 '(0.7.2 or newer)')
 
 
-
 class Io(object):
     """The kernel-side floors, handed to the kinds as ``ctx.io`` so that the planners import none
     of them: the netlink session and its appliers, the iptables tools, the probe engine, the files
@@ -99,8 +98,9 @@ def run(kind, module=None):
         module.fail_json(msg='reading the network state failed: %s (errno %s)' % (explain(code, None), code))
     except (IOError, OSError) as exc:
         # e.g. setns(2) refused without CAP_SYS_ADMIN, or /proc not mounted
-        module.fail_json(msg='reading the network state failed: %s: %s (errno %s)'
-                         % (getattr(exc, 'filename', None) or 'setns', explain(exc.errno, None), exc.errno))
+        where = getattr(exc, 'filename', None)
+        module.fail_json(msg='reading the network state failed%s: %s (errno %s)'
+                         % (': %s' % where if where else '', explain(exc.errno, None), exc.errno))
     for text in ctx.warnings:
         module.warn(text)
     out = {'changed': plan.changed, 'actions': plan.descriptions()}

@@ -108,20 +108,14 @@ def _option_text(key, value):
 
 
 class BridgeKind(Kind):
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'mac', 'addresses', 'purge_addresses', 'up',
         stp={'type': 'bool'},
         forward_delay={'type': 'float'},
         hello_time={'type': 'float'},
         max_age={'type': 'float'},
         ageing_time={'type': 'float'},
         vlan_filtering={'type': 'bool'},
-        mtu={'type': 'int'},
-        mac={'type': 'str'},
-        addresses={'type': 'list', 'elements': 'str'},
-        purge_addresses={'type': 'bool', 'default': False},
-        up={'type': 'bool', 'default': True},
         ports={'type': 'list', 'elements': 'str'},
         purge_ports={'type': 'bool', 'default': False},
         fdb={'type': 'bool', 'default': False},
@@ -298,7 +292,9 @@ class BridgeKind(Kind):
                 text = 'attach %s to %s' % (port, obj)
             plan.add('link_set', netns, obj, {'name': port, 'master': name}, option='ports', text=text)
         kept = [p for p in current if p in wanted or not desired['purge_ports']]
-        return sorted(set(kept) | set(wanted))
+        after = sorted(set(kept) | set(wanted))
+        common.check_port_room(name, netns, len(after), 'ports', obj)
+        return after
 
     # -- pictures and result ----------------------------------------------------------------
     @staticmethod

@@ -19,16 +19,11 @@ NETNS_LOCAL_KINDS = ('bridge', 'loopback')
 
 class InterfaceKind(Kind):
     returns = 'interface'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
+    argument_spec = common.options(
+        'name', 'mtu', 'mac', 'master', 'addresses', 'purge_addresses',
         rename_to={'type': 'str'},
         target_netns={'type': 'raw'},
-        mtu={'type': 'int'},
-        mac={'type': 'str'},
-        master={'type': 'str'},
-        up={'type': 'bool'},
-        addresses={'type': 'list', 'elements': 'str'},
-        purge_addresses={'type': 'bool', 'default': False},
+        up={'type': 'bool'},     # no default: an existing interface stays up or down as it is
     )
 
     def desired(self, params):
@@ -115,7 +110,7 @@ class InterfaceKind(Kind):
 
         want = desired['want']
         master = want['master']
-        common.check_master(links[here], master, here, 'master', obj, ctx)
+        common.check_master(links[here], master, here, 'master', obj, ctx, have)
         after = common.plan_link_attrs(plan, here, final, 'interface', want, have, desired['purge_addresses'])
         plan.record(self.key(desired, observed), before, self.picture(after, here, final))
         return plan

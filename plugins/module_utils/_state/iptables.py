@@ -4,11 +4,12 @@
 """iptables: the rules of one chain of one table in one namespace, IPv4 and/or IPv6.
 
 observe: take the namespace's lock, one iptables-save per IP version, canonicalise the wanted
-rules with iptables itself (_iptables.canon, handed over as ``ctx.io.canon``; the iptables tools
-are ``ctx.io.iptables``, the lock ``ctx.io.lock``, released by ``close`` on every path); plan: the fewest deletions/insertions (and chain,
-policy) as actions, one per iptables-restore line; apply: one payload per IP version, committed
-with ``iptables-restore --noflush --wait`` (one table, all or nothing); with two IP versions both
-payloads are ``--test``-ed before either is committed. Needs no pyroute2.
+rules with iptables itself; plan: the fewest deletions/insertions (and chain, policy) as actions,
+one per iptables-restore line; apply: one payload per IP version, committed with
+``iptables-restore --noflush --wait`` (one table, all or nothing); with two IP versions both
+payloads are ``--test``-ed before either is committed; close: let the lock go (on every path).
+Needs no pyroute2. The I/O comes from the runner: ``ctx.io.iptables`` (the tools run inside the
+namespace), ``ctx.io.canon`` (canonical texts, scratch namespace), ``ctx.io.lock``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,26 +21,9 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
-RULE_OPTIONS = {
-    'rule': {'type': 'str'},
-    'protocol': {'type': 'str'},
-    'source': {'type': 'str'},
-    'destination': {'type': 'str'},
-    'in_interface': {'type': 'str'},
-    'out_interface': {'type': 'str'},
-    'source_port': {'type': 'str'},
-    'destination_port': {'type': 'str'},
-    'destination_ports': {'type': 'list', 'elements': 'str'},
-    'ctstate': {'type': 'list', 'elements': 'str'},
-    'jump': {'type': 'str'},
-    'goto': {'type': 'str'},
-    'to_destination': {'type': 'str'},
-    'to_source': {'type': 'str'},
-    'to_ports': {'type': 'str'},
-    'reject_with': {'type': 'str'},
-    'log_prefix': {'type': 'str'},
-    'comment': {'type': 'str'},
-}
+# The fields of one rule (rules.FIELDS, each a text) and the rule as iptables-save text.
+RULE_OPTIONS = dict((name, {'type': 'str'}) for name in ('rule',) + rules.FIELDS)
+RULE_OPTIONS.update(destination_ports={'type': 'list', 'elements': 'str'}, ctstate={'type': 'list', 'elements': 'str'})
 
 
 class IptablesKind(Kind):
@@ -143,8 +127,9 @@ class IptablesKind(Kind):
                 chosen = [r for r in desired['rules'] if family in r['families']]
                 candidates = [(r['option'], r['spec']) for r in chosen]
                 trusted = self._trusted(desired, parsed, chosen) if fast else None
-                specs = io.canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
-                                           parsed, candidates, obj, trusted) if desired['state'] == 'present' else []
+                specs = io.canon.canonicalise(self.runner, family, backend, table, desired['chain'],
+                                              desired['builtin'], parsed, candidates, obj,
+                                              trusted) if desired['state'] == 'present' else []
                 known = set(s for _c, s in parsed['rules'])
                 self.seen[family] = (parsed, set(s for s, t in zip(specs, trusted or []) if t and s not in known))
                 self._unique(candidates, specs, family, obj)
@@ -305,8 +290,9 @@ class IptablesKind(Kind):
                        and a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
                 if new:
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
-                    self.io.canon.load(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table], parsed,
-                               [(a.option, a.params['spec']) for a in new], new[0].obj)
+                    self.io.canon.load(self.runner, family, self.backend, table, chain,
+                                       chain in rules.BUILTIN[table], parsed,
+                                       [(a.option, a.params['spec']) for a in new], new[0].obj)
         except (IOError, OSError) as exc:
             raise NetvirtError('option backend of %s: running iptables failed: %s'
                                % (plan.actions[0].obj, exc.strerror or exc), 'backend', plan.actions[0].obj)
@@ -322,8 +308,9 @@ class IptablesKind(Kind):
         if not suspects:
             return None, err
         table, chain = suspects[0].params['table'], suspects[0].params['line'].split(' ', 2)[1]
-        k, err1 = self.io.canon.find_refused(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table],
-                                     parsed, [a.params['spec'] for a in suspects])
+        k, err1 = self.io.canon.find_refused(self.runner, family, self.backend, table, chain,
+                                             chain in rules.BUILTIN[table], parsed,
+                                             [a.params['spec'] for a in suspects])
         return (suspects[k], err1) if k is not None else (None, err)
 
     # -- result --------------------------------------------------------------------------------

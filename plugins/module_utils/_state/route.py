@@ -59,7 +59,7 @@ class RouteKind(Kind):
         metric={'type': 'int'},
         table={'type': 'raw'},
         family={'type': 'str', 'choices': ['ipv4', 'ipv6']},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        state=dict(common.OPTIONS['state']),
     )
 
     def desired(self, params):

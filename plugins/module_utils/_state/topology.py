@@ -29,13 +29,18 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label, object_key
 
 ALIAS_PREFIX = 'netvirt-topology:'
 MAX_SOCKETS = 64
+# Open files a run needs besides one per namespace: MAX_SOCKETS pyroute2 sockets and as many raw
+# netlink channels (fastapply), a few fds each, and the interpreter's own.
+FD_RESERVE = 512
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 
 
@@ -61,6 +66,17 @@ class Part(object):
             spec[name].update(changes)
         return spec
 
+    def list_spec(self):
+        """The list option: its items take spec(), with the kind's own checks between options
+        (module_kwargs: mutually_exclusive, required_if, ...) where every option they name is kept."""
+        out = {'type': 'list', 'elements': 'dict', 'default': [], 'options': self.spec()}
+        kept = set(out['options'])
+        for check, rules in sorted(self.kind.module_kwargs.items()):
+            rules = [r for r in rules if set(_names_in(check, r)) <= kept]
+            if rules:
+                out[check] = rules
+        return out
+
     def defaults(self):
         """Values of the dropped options, as the kind's own module would take them."""
         spec = self.kind.options()
@@ -78,6 +94,8 @@ PARTS = (
     Part('namespaces', NetnsKind, drop=('netns', 'state'), override={'name': {'required': True}}),
     Part('bridges', BridgeKind, drop=('state', 'vlan_filtering', 'purge_addresses', 'ports', 'purge_ports', 'fdb')),
     Part('links', VethKind, drop=('state', 'purge_addresses'), override={'peer': {'required': True}}),
+    Part('vxlans', VxlanKind, drop=('state',), override={'vni': {'required': True}}),
+    Part('tuntaps', TuntapKind, drop=('state',), override={'mode': {'required': True}}),
     Part('routes', RouteKind, drop=('state',)),
     Part('sysctls', SysctlKind, drop=('state', 'verify')),
 )
@@ -97,15 +115,17 @@ def phase(action):
         return 'netns'
     if op == 'link_create':
         return 'bridge' if params.get('kind') == 'bridge' else 'link'
-    if op == 'link_move':
+    if op in ('link_move', 'tun_create'):
         return 'link'
+    if op == 'tun_set':
+        return 'attrs'
     if op == 'link_set':
         if 'bridge' in params:
             return 'bridge'
         if params.get('up') is True:
             return 'up'
         return 'attrs'
-    if op in ('addr_add', 'addr_del'):
+    if op in ('addr_add', 'addr_del', 'fdb_append', 'fdb_del'):
         return 'addresses'
     if op == 'route_add':
         return 'routes'
@@ -131,6 +151,14 @@ def alias(name):
     return ALIAS_PREFIX + name
 
 
+def _names_in(check, rule):
+    """The option names a module_kwargs rule refers to: ('a', 'b') for mutually_exclusive and the
+    like, ('state', 'present', ('x',)) for required_if (its second item is a value)."""
+    if check == 'required_if':
+        return [rule[0]] + list(rule[2])
+    return list(rule)
+
+
 def _named(prefix, func, *args):
     """Call func; a ValidationError names the option as the task spells it (links[3].peer.name)."""
     try:
@@ -154,8 +182,7 @@ class TopologyKind(Kind):
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         purge={'type': 'bool', 'default': False},
         ipv6_quiet={'type': 'bool', 'default': False},
-        **dict((part.option, {'type': 'list', 'elements': 'dict', 'default': [], 'options': part.spec()})
-               for part in PARTS)
+        **dict((part.option, part.list_spec()) for part in PARTS)
     )
 
     def __init__(self):
@@ -215,10 +242,22 @@ class TopologyKind(Kind):
             where = 'links[%d]' % i
             link = PART['links'].desired(item_of(item), i)
             # marked, and attached to its bridge in the creating message
-            link.update(alias=marker, attach_in_create=True)
+            link.update(alias=marker, attach_in_create=True, ports_counted=True)
             claim(link['netns'], link['name'], where, link['obj'])
             claim(link['peer']['netns'], link['peer']['name'], where + '.peer', link['obj'])
             out['links'].append(link)
+        for i, item in enumerate(params['vxlans'] or []):
+            where = 'vxlans[%d]' % i
+            vxlan = PART['vxlans'].desired(item_of(item), i)
+            vxlan['alias'] = marker
+            claim(vxlan['netns'], vxlan['name'], where, vxlan['obj'])
+            out['vxlans'].append(vxlan)
+        for i, item in enumerate(params['tuntaps'] or []):
+            where = 'tuntaps[%d]' % i
+            tun = PART['tuntaps'].desired(item_of(item), i)
+            tun['alias'] = marker
+            claim(tun['netns'], tun['name'], where, tun['obj'])
+            out['tuntaps'].append(tun)
         for i, item in enumerate(params['routes'] or []):
             out['routes'].append(PART['routes'].desired(item_of(item), i))
         for i, item in enumerate(params['sysctls'] or []):
@@ -229,7 +268,7 @@ class TopologyKind(Kind):
     def observe(self, session, desired, ctx):
         session.cache_indexes = True
         session.max_sockets = MAX_SOCKETS
-        ctx.io.process.raise_fd_limit()
+        self._check_fd_limit(desired, ctx.io.process.raise_fd_limit())
         record = ctx.io.records.read_topology(desired['name'])
         ref_of = {}     # written reference -> canonical reference
 
@@ -256,7 +295,7 @@ class TopologyKind(Kind):
             wanted_refs.append(bridge['netns'])
         for link in desired['links']:
             wanted_refs.extend([link['netns'], link['peer']['netns']])
-        for item in desired['routes'] + desired['sysctls']:
+        for item in desired['vxlans'] + desired['tuntaps'] + desired['routes'] + desired['sysctls']:
             wanted_refs.append(item['netns'])
         wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
         wanted_refs.extend(record['refs'])
@@ -291,6 +330,11 @@ class TopologyKind(Kind):
         for ref in route_refs:
             if ref in links:
                 routes[ref] = session.routes(ref, links[ref])
+        vxlan_remotes = []
+        for item in desired['vxlans']:
+            ref = ref_of.get(item['netns'], item['netns'])
+            have = links.get(ref, {}).get(item['name'])
+            vxlan_remotes.append(VxlanKind.observe_remotes(session, item, ref, have) if ref in links else None)
         sysctls = []
         for item in desired['sysctls']:
             ref = ref_of.get(item['netns'], item['netns'])
@@ -327,9 +371,28 @@ class TopologyKind(Kind):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
+                    'vxlan_remotes': vxlan_remotes,
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
         self._seen = (desired, observed)
         return observed
+
+    @staticmethod
+    def _check_fd_limit(desired, limits):
+        """Every namespace the task names is held open while it runs: fail before anything is made
+        when this process may not open that many files (a limit it could not raise)."""
+        soft, hard = limits
+        refs = set(ns['name'] for ns in desired['namespaces'])
+        for part in ('bridges', 'links', 'vxlans', 'tuntaps', 'routes', 'sysctls'):
+            for item in desired.get(part, ()):
+                refs.add(item['netns'])
+                if part == 'links':
+                    refs.add(item['peer']['netns'])
+        need = len(refs) + FD_RESERVE
+        if soft is not None and soft < need:
+            raise NetvirtError('option namespaces of topology %s: %d namespaces need about %d open files, and this '
+                               'process may open %d (the hard limit %s; raise it for the user or service that runs '
+                               'the module, e.g. ulimit -n or LimitNOFILE=)'
+                               % (desired['name'], len(refs), need, soft, hard), 'namespaces', 'topology %s' % desired['name'])
 
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
@@ -350,6 +413,23 @@ class TopologyKind(Kind):
                                % (option, obj, ns_label(netns)), option, obj)
                 links[netns] = {}
             return netns
+
+        ports = {}      # (namespace, bridge) -> its ports after the plan so far
+
+        def count_ports(sub, where, obj):
+            """The bridge port limit over the whole plan (the veths' own check sees one at a time). A
+            detach in the same task makes no room: new veths are attached when they are created,
+            before any detach runs."""
+            for action in sub.actions:
+                master = action.params.get('master') if action.op in ('link_create', 'link_set') else None
+                if not master:
+                    continue
+                key = (action.netns, master)
+                if key not in ports:
+                    ports[key] = common.port_count(links.get(action.netns, {}), master)
+                ports[key] += 1
+                option = 'master' if action.op == 'link_create' else action.option or 'master'
+                common.check_port_room(master, action.netns, ports[key], '%s.%s' % (where, option), obj)
 
         if desired['purge']:
             self._plan_removals(joined, desired, observed, keep=desired)
@@ -376,11 +456,33 @@ class TopologyKind(Kind):
             peer = dict(link['peer'], netns=pns)
             sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
                          {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
+            count_ports(sub, 'links[%d]' % i, obj)
             if link['name'] not in here:
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
             self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
+        for i, vxlan in enumerate(desired['vxlans']):
+            where = 'vxlans[%d]' % i
+            netns = need(vxlan['netns'], where + '.netns', vxlan['obj'])
+            here = links[netns]
+            seen = {'netns': netns, 'links': here, 'remotes': observed['vxlan_remotes'][i]}
+            if seen['remotes'] is None and vxlan['remotes'] is not None:
+                seen['remotes'] = []    # a namespace this run creates
+            sub = _named(where, VxlanKind().plan, vxlan, seen, ctx)
+            count_ports(sub, where, vxlan['obj'])
+            if vxlan['name'] not in here:
+                here[vxlan['name']] = {'name': vxlan['name'], 'kind': 'vxlan', 'addresses': []}
+            self._join(joined, sub, where)
+        for i, tun in enumerate(desired['tuntaps']):
+            where = 'tuntaps[%d]' % i
+            netns = need(tun['netns'], where + '.netns', tun['obj'])
+            here = links[netns]
+            sub = _named(where, TuntapKind().plan, tun, {'netns': netns, 'links': here}, ctx)
+            count_ports(sub, where, tun['obj'])
+            if tun['name'] not in here:
+                here[tun['name']] = {'name': tun['name'], 'kind': 'tun', 'addresses': []}
+            self._join(joined, sub, where)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
             seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
@@ -432,6 +534,8 @@ class TopologyKind(Kind):
             for link in keep['links']:
                 kept_links.add((ref_of.get(link['netns'], link['netns']), link['name']))
                 kept_links.add((ref_of.get(link['peer']['netns'], link['peer']['netns']), link['peer']['name']))
+            for item in keep['vxlans'] + keep['tuntaps']:
+                kept_links.add((ref_of.get(item['netns'], item['netns']), item['name']))
         doomed = observed['doomed_nsids']
         bridges = []
         for ref, found in observed['links'].items():

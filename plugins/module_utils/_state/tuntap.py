@@ -72,17 +72,14 @@ def _gid(name):
 
 class TuntapKind(Kind):
     returns = 'tuntap'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'up', 'master',
         mode={'type': 'str', 'choices': ['tun', 'tap']},
         user={'type': 'raw'},
         group={'type': 'raw'},
         multi_queue={'type': 'bool', 'default': False},
         packet_info={'type': 'bool', 'default': False},
         vnet_hdr={'type': 'bool', 'default': False},
-        mtu={'type': 'int'},
-        up={'type': 'bool', 'default': True},
     )
     module_kwargs = {'required_if': [('state', 'present', ('mode',))]}
 
@@ -90,7 +87,11 @@ class TuntapKind(Kind):
         mode = params.get('mode')
         name = validate.ifname(params['name'], 'name', mode or 'tun/tap')
         obj = '%s %s' % (mode or 'tun/tap', name)
+        master = params.get('master')
+        if master is not None and master != '':
+            master = validate.ifname(master, 'master', obj)
         return {
+            'master': master,
             'name': name, 'obj': obj, 'state': params['state'],
             'netns': validate.netns_ref(params.get('netns'), 'netns', obj),
             'tun': {
@@ -137,12 +138,14 @@ class TuntapKind(Kind):
             else:
                 self._plan_in_place(plan, netns, name, obj, want, have, after_tun)
         else:
-            self._plan_create(plan, netns, name, obj, want)
+            self._plan_create(plan, netns, name, obj, want, desired.get('alias'))
             after_tun = self._new_tun(want)
         if link_have is None:
             link_have = {'name': name, 'mtu': KERNEL_MTU, 'up': False, 'master': None}
+        common.check_master(observed['links'], desired['master'], netns, 'master', obj, ctx, link_have)
         after_link = common.plan_link_attrs(plan, netns, name, want['mode'],
-                                            {'mtu': desired['mtu'], 'up': desired['up']}, link_have)
+                                            {'mtu': desired['mtu'], 'up': desired['up'],
+                                             'master': desired['master']}, link_have)
         after = self.picture(dict(after_link, kind='tun', tun=after_tun), netns)
         plan.record(key, before, after)
         return plan
@@ -164,8 +167,10 @@ class TuntapKind(Kind):
             extras.append('group %d' % params['group'])
         return 'create %s%s' % (obj, ' (%s)' % ', '.join(extras) if extras else '')
 
-    def _plan_create(self, plan, netns, name, obj, want):
+    def _plan_create(self, plan, netns, name, obj, want, alias=None):
         params = self._create_params(name, want)
+        if alias:
+            params['alias'] = alias     # the ownership mark of a composite (topology), set right after
         undo = Action('link_delete', netns, obj, {'name': name}, text='delete %s' % obj)
         plan.add('tun_create', netns, obj, params, option='name', undo=undo, text=self._create_text(obj, params))
 

@@ -11,31 +11,16 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
-END_OPTIONS = {
-    'mac': {'type': 'str'},
-    'master': {'type': 'str'},
-    'addresses': {'type': 'list', 'elements': 'str'},
-    'up': {'type': 'bool', 'default': True},
-}
-
-
-def _end_options():
-    spec = {'name': {'type': 'str', 'required': True}, 'netns': {'type': 'raw'}}
-    spec.update(dict((k, dict(v)) for k, v in END_OPTIONS.items()))
-    return spec
+END_OPTIONS = ('mac', 'master', 'addresses', 'up')     # what each end of the pair has of its own
 
 
 class VethKind(Kind):
     """desired may also carry, from a composite kind (topology): ``alias`` (the ownership mark a new
     veth is created with) and ``attach_in_create`` (a new veth is attached to its bridge in the
     creating message instead of a second one)."""
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
-        peer={'type': 'dict', 'options': _end_options()},
-        mtu={'type': 'int'},
-        purge_addresses={'type': 'bool', 'default': False},
-        **dict((k, dict(v)) for k, v in END_OPTIONS.items())
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'purge_addresses', *END_OPTIONS,
+        peer={'type': 'dict', 'options': common.options('name', *END_OPTIONS, netns={'type': 'raw'})}
     )
     module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
     returns = 'veth'
@@ -125,8 +110,11 @@ class VethKind(Kind):
         else:
             have_main = link
             have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
-        for end, ref, option in ((desired['end'], netns, 'master'), (peer, pns, 'peer.master')):
-            common.check_master(links[ref], end['master'], ref, option, obj, ctx)
+        ends = ((desired['end'], netns, 'master', have_main), (peer, pns, 'peer.master', have_peer))
+        for end, ref, option, have in ends:
+            if desired.get('ports_counted'):
+                have = {'master': end['master']}    # the composite counts the ports over its whole plan
+            common.check_master(links[ref], end['master'], ref, option, obj, ctx, have)
         main_want = dict(desired['end'], mtu=desired['mtu'])
         peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS if k in peer)
         peer_want['mtu'] = desired['mtu']

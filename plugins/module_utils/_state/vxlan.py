@@ -106,9 +106,8 @@ def check_addresses(remote, group, local, obj):
 
 class VxlanKind(Kind):
     returns = 'vxlan'
-    argument_spec = dict(
-        name={'type': 'str', 'required': True},
-        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+    argument_spec = common.options(
+        'name', 'state', 'mtu', 'up', 'master',
         vni={'type': 'int'},
         remote={'type': 'str'},
         group={'type': 'str'},
@@ -118,8 +117,6 @@ class VxlanKind(Kind):
         ttl={'type': 'int'},
         learning={'type': 'bool', 'default': True},
         remotes={'type': 'list', 'elements': 'str'},
-        mtu={'type': 'int'},
-        up={'type': 'bool', 'default': True},
     )
     module_kwargs = {
         'required_if': [('state', 'present', ('vni',))],
@@ -131,8 +128,11 @@ class VxlanKind(Kind):
         name = validate.ifname(params['name'], 'name', 'vxlan')
         netns = validate.netns_ref(params.get('netns'), 'netns', 'vxlan %s' % name)
         obj = 'vxlan %s in %s' % (name, ns_label(netns))
+        master = params.get('master')
+        if master is not None and master != '':
+            master = validate.ifname(master, 'master', obj)
         out = {'name': name, 'netns': netns, 'obj': obj, 'state': params['state'],
-               'mtu': validate.mtu(params.get('mtu'), 'mtu', obj), 'up': params['up']}
+               'mtu': validate.mtu(params.get('mtu'), 'mtu', obj), 'up': params['up'], 'master': master}
         if params['state'] == 'absent':
             return out
         remote = _ip(params.get('remote'), 'remote', obj)
@@ -203,13 +203,17 @@ class VxlanKind(Kind):
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
         links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'], peers=False)
-        out = {'netns': netns, 'links': links[netns], 'remotes': None}
         link = links[netns].get(desired['name'])
-        if desired.get('remotes') is not None:
-            out['remotes'] = []
-            if link is not None and link.get('kind') == 'vxlan':
-                out['remotes'] = sorted(session.vxlan_peers(netns, link['index']), key=_ip_key)
-        return out
+        return {'netns': netns, 'links': links[netns], 'remotes': self.observe_remotes(session, desired, netns, link)}
+
+    @staticmethod
+    def observe_remotes(session, desired, netns, link):
+        """The device's head-end peers (sorted) when the task manages them, else None."""
+        if desired.get('remotes') is None:
+            return None
+        if link is None or link.get('kind') != 'vxlan':
+            return []
+        return sorted(session.vxlan_peers(netns, link['index']), key=_ip_key)
 
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
@@ -237,6 +241,8 @@ class VxlanKind(Kind):
             if options['ttl'] is None:
                 options['ttl'] = have.get('ttl') if link is not None else None
             create = {'name': name, 'kind': 'vxlan', 'vxlan': options}
+            if desired.get('alias'):
+                create['alias'] = desired['alias']     # the ownership mark of a composite (topology)
             undo = Action('link_delete', netns, short, {'name': name}, text='delete %s' % short)
             text = 'create %s with %s' % (short, self._describe(options))
             if differ:
@@ -266,13 +272,15 @@ class VxlanKind(Kind):
         if managed:
             self._plan_remotes(plan, netns, name, short, desired['remotes'], have_peers)
             after_vx['remotes'] = list(desired['remotes'])
-        attrs = {'mtu': desired['mtu'], 'up': desired['up']}
+        common.check_master(links, desired['master'], netns, 'master', obj, ctx, attrs_have)
+        attrs = {'mtu': desired['mtu'], 'up': desired['up'], 'master': desired['master']}
         after_link = common.plan_link_attrs(plan, netns, name, 'vxlan', attrs, attrs_have)
         after = {'state': 'present', 'netns': netns, 'kind': 'vxlan'}
         after.update(after_vx)
         if 'mtu' in after_link:
             after['mtu'] = after_link['mtu']
         after['up'] = bool(after_link.get('up', False))   # a new device starts down
+        after['master'] = after_link.get('master')
         plan.record(key, before, after)
         return plan
 
@@ -360,6 +368,7 @@ class VxlanKind(Kind):
             pic['remotes'] = list(remotes)
         pic['mtu'] = link.get('mtu')
         pic['up'] = link.get('up')
+        pic['master'] = link.get('master')
         return pic
 
     def key(self, desired, observed):
