@@ -342,11 +342,15 @@ class FakeRecords(object):
 
 
 class FakeProcess(object):
-    def __init__(self):
+    """``_host.process``: raise_fd_limit returns (soft, hard) as they are then (None: no limit)."""
+
+    def __init__(self, limits=(None, None)):
+        self.limits = limits
         self.raised = 0
 
     def raise_fd_limit(self):
         self.raised += 1
+        return self.limits
 
 
 class FakeIo(object):

@@ -115,7 +115,7 @@ def test_create_unicast():
     assert diff['before'] == {'state': 'absent'}
     assert diff['after'] == {'state': 'present', 'netns': NS, 'kind': 'vxlan', 'vni': 42, 'remote': '10.0.0.2',
                              'group': None, 'local': '10.0.0.1', 'dev': 'eth0', 'port': 4789, 'ttl': 0,
-                             'learning': True, 'up': True}
+                             'learning': True, 'up': True, 'master': None}
 
 
 def test_create_with_mtu_and_down():
