@@ -326,6 +326,10 @@ class IptablesKind(Kind):
         return out
 
     def close(self, ctx):
+        """Let go of the lock and of the scratch namespace (apply's trace of a refusal at COMMIT,
+        canon.find_refused, makes one and raises before anything resets it)."""
+        if self.runner is not None:
+            self.runner.close()
         if self.lock is not None:
             self.lock.release()
             self.lock = None

@@ -15,67 +15,12 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, loader
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan
+from ansible_collections.netvirt.linux.tests.unit import fakes
 
 
-class FakeSocket(object):
-    """The IPRoute calls apply.py makes, recorded in the session's log."""
-
-    def __init__(self, session, ref):
-        self.session = session
-        self.ref = ref
-
-    def link_lookup(self, ifname):
-        index = self.session.ifaces.get(self.ref, {}).get(ifname)
-        return [index] if index else []
-
-    def _call(self, what, command, kwargs):
-        self.session.log.append((what, self.ref, command, kwargs))
-        failure = self.session.fail.get((what, command))
-        if failure is not None:
-            raise failure
-
-    def link(self, command, **kwargs):
-        self._call('link', command, kwargs)
-        if command == 'add':
-            self.session.ifaces.setdefault(self.ref, {})[kwargs['ifname']] = 100
-
-    def addr(self, command, **kwargs):
-        self._call('addr', command, kwargs)
-
-    def route(self, command, **kwargs):
-        self._call('route', command, kwargs)
-
-
-class FakeSession(object):
-    def __init__(self, ifaces=None, fail=None):
-        self.ifaces = ifaces or {}          # ref -> {name: index}
-        self.fail = fail or {}              # (what, command) -> exception
-        self.log = []
-
-    def socket(self, ref):
-        return FakeSocket(self, ref)
-
-    def fd(self, ref, option='netns', obj=None):
-        return 'fd:%s' % ref
-
-    def create_named(self, name):
-        self.log.append(('netns', None, 'create', {'name': name}))
-        failure = self.fail.get(('netns', 'create'))
-        if failure is not None:
-            raise failure
-        self.ifaces[name] = {'lo': 1}
-
-    def remove_named(self, name):
-        self.log.append(('netns', None, 'remove', {'name': name}))
-        failure = self.fail.get(('netns', 'remove'))
-        if failure is not None:
-            raise failure
-
-    def forget_nsids(self):
-        self.log.append(('forget_nsids', None, None, {}))
-
-    def write_sysctl(self, ref, path, value):
-        self.log.append(('sysctl', ref, path, {'value': value}))
+def FakeSession(**kw):     # noqa: N802 - reads as the session it makes
+    """The shared fake; an fd names its namespace ('fd:ns2'), so a test sees which one was handed over."""
+    return fakes.FakeSession(fds=lambda ref: 'fd:%s' % ref, **kw)
 
 
 def pair_plan():
@@ -209,7 +154,7 @@ def test_error_messages(code, op, option, expected):
      ('addr', 'ns1', 'del', {'index': 5, 'address': '10.0.0.1', 'prefixlen': 24})),
 ])
 def test_op_kwargs(action, expected):
-    session = FakeSession(ifaces={'ns1': {'v0': 5, 'br0': 3}})
+    session = FakeSession(ifaces={'ns1': {'v0': 5, 'br0': 3}}, existing=['ns2'])
     apply.apply_one(session, action)
     assert session.log[0] == expected
 
@@ -221,7 +166,7 @@ def test_link_delete_of_a_missing_link_is_quiet():
 
 
 def test_link_move_forgets_nsids():
-    session = FakeSession(ifaces={'ns1': {'v0': 5}})
+    session = FakeSession(ifaces={'ns1': {'v0': 5}}, existing=['ns2'])
     apply.apply_one(session, Action('link_move', 'ns1', 'veth peer v0', {'name': 'v0', 'to': 'ns2'}))
     assert [e[0] for e in session.log] == ['link', 'forget_nsids']
     assert session.log[0][3] == {'index': 5, 'net_ns_fd': 'fd:ns2'}

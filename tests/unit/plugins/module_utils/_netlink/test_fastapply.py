@@ -16,9 +16,13 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, fastapply, rawdump, rawlink
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
+from ansible_collections.netvirt.linux.tests.unit import fakes
 
 NAMES = {rawlink.RTM_NEWLINK: 'link', rawlink.RTM_GETLINK: 'get', rawlink.RTM_NEWADDR: 'addr',
          rawlink.RTM_DELADDR: 'deladdr'}
+
+
+NAMESPACES = ('ns0', 'n1', 'n2', 'n3')
 
 
 def ack(seq, code=0):
@@ -89,35 +93,10 @@ class FakeSocket(object):
         self.closed = True
 
 
-class FakeSession(object):
-    cache_indexes = True
-
-    def __init__(self, kernel):
-        self.kernel = kernel
-        self.socks = {}
-        self.indexes = {}
-        self.created = []
-
-    def raw_socket(self, ref):
-        if ref not in self.socks:
-            self.socks[ref] = FakeSocket(self.kernel, ref)
-        return self.socks[ref]
-
-    def close_raw(self, ref):
-        self.socks.pop(ref).close()
-
-    def cached_index(self, ref, name):
-        return self.indexes.get(ref, {}).get(name)
-
-    def remember_index(self, ref, name, index):
-        self.indexes.setdefault(ref, {})[name] = index
-
-    def fd(self, ref):
-        return 50
-
-    def create_here(self, name, sysctls=()):
-        self.created.append((name, list(sysctls)))
-        self.indexes[name] = {'lo': 1}
+def FakeSession(kernel):     # noqa: N802 - reads as the session it makes
+    """The shared fake with raw sockets onto ``kernel``, the index cache on, the tests' namespaces there."""
+    return fakes.FakeSession(raw=lambda ref: FakeSocket(kernel, ref), fds=lambda ref: 50, cache_indexes=True,
+                             existing=NAMESPACES)
 
 
 @pytest.fixture

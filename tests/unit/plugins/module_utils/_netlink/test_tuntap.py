@@ -18,6 +18,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
 from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_parse import Msg
 from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._netlink.test_rawdump import rta
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession
 
 
 # -- the kernel's layout ---------------------------------------------------------------------
@@ -61,29 +62,6 @@ def test_flags(args, expected):
 
 
 # -- the ioctl sequence ----------------------------------------------------------------------
-class FakeSession(object):
-    def __init__(self):
-        self.entered_refs = []
-        self.dropped = []
-
-    def fd(self, ref, option='netns', obj=None):
-        return 3
-
-    def entered(self, ref):
-        session = self
-
-        class Ctx(object):
-            def __enter__(self):
-                session.entered_refs.append(ref)
-
-            def __exit__(self, *exc):
-                session.entered_refs.append('home')
-        return Ctx()
-
-    def drop_index(self, ref, name):
-        self.dropped.append((ref, name))
-
-
 @pytest.fixture
 def kernel(monkeypatch):
     """Records os.open/close and fcntl.ioctl; ``state['getiff']`` is what TUNGETIFF answers."""
@@ -119,7 +97,7 @@ def create_action(**kw):
 
 
 def test_create_in_the_namespace_then_persist(kernel):
-    session = FakeSession()
+    session = FakeSession(existing=['ns0'])
     apply.apply_one(session, create_action())
     assert session.entered_refs == ['ns0', 'home']     # the file is opened inside the namespace
     assert kernel['calls'] == [
@@ -134,7 +112,7 @@ def test_create_in_the_namespace_then_persist(kernel):
 def test_create_failure_closes_the_file_and_names_option(kernel):
     kernel['fail'][tuntap.TUNSETGROUP] = errno.EINVAL
     with pytest.raises(ApplyError) as exc:
-        apply.apply_one(FakeSession(), create_action(group=10))
+        apply.apply_one(FakeSession(existing=['ns0']), create_action(group=10))
     assert ('close', 42) in kernel['calls']
     assert not any(c[:2] == ('ioctl', tuntap.TUNSETPERSIST) for c in kernel['calls'])
     assert 'ns0: ' in exc.value.msg and '(option name)' in exc.value.msg and 'EINVAL' in exc.value.msg
@@ -148,7 +126,7 @@ def set_action(**kw):
 
 def test_set_attaches_checks_flags_and_sets_owner(kernel):
     kernel['getiff'] = 0x0002 | 0x1000 | 0x0100 | 0x4000
-    apply.apply_one(FakeSession(), set_action(group=7))
+    apply.apply_one(FakeSession(existing=['ns0']), set_action(group=7))
     requests = [c[1] for c in kernel['calls'] if c[0] == 'ioctl']
     assert requests == [tuntap.TUNSETIFF, tuntap.TUNGETIFF, tuntap.TUNSETGROUP]
     assert ('ioctl', tuntap.TUNSETGROUP, 7) in kernel['calls']
@@ -157,7 +135,7 @@ def test_set_attaches_checks_flags_and_sets_owner(kernel):
 def test_set_on_a_held_multi_queue_device_is_ebusy(kernel):
     kernel['getiff'] = 0x0002 | 0x1000 | 0x0100    # the kernel kept the old flags: no vnet_hdr
     with pytest.raises(ApplyError) as exc:
-        apply.apply_one(FakeSession(), set_action())
+        apply.apply_one(FakeSession(existing=['ns0']), set_action())
     assert exc.value.errno == errno.EBUSY
     assert 'in use by a process' in exc.value.msg and '(option vnet_hdr)' in exc.value.msg
     assert kernel['calls'][-1] == ('close', 42)
@@ -166,7 +144,7 @@ def test_set_on_a_held_multi_queue_device_is_ebusy(kernel):
 def test_set_on_a_held_single_queue_device_is_ebusy(kernel):
     kernel['fail'][tuntap.TUNSETIFF] = errno.EBUSY
     with pytest.raises(ApplyError) as exc:
-        apply.apply_one(FakeSession(), set_action(multi_queue=False))
+        apply.apply_one(FakeSession(existing=['ns0']), set_action(multi_queue=False))
     assert 'tap tap0' in exc.value.msg and 'in use by a process' in exc.value.msg and '[EBUSY]' in exc.value.msg
 
 

@@ -17,27 +17,14 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state import bridge
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for, run_steps
 
 MAC = '02:00:00:00:00:0a'
 NS = 'bsw'
 
 
 # -- input as AnsibleModule gives it ---------------------------------------------------------
-def params(**kw):
-    out = {'name': 'br0', 'state': 'present', 'netns': NS, 'stp': None, 'forward_delay': None,
-           'hello_time': None, 'max_age': None, 'ageing_time': None, 'vlan_filtering': None,
-           'mtu': None, 'mac': None, 'addresses': None, 'purge_addresses': False, 'up': True,
-           'ports': None, 'purge_ports': False, 'fdb': False}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(BridgeKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None, netns=None).items():
-        assert spec[key].get('default') == value, key
+params = params_for(BridgeKind, name='br0', netns=NS)
 
 
 # -- observed data as Session.links gives it ------------------------------------------------
@@ -374,33 +361,19 @@ def test_same_seconds(a, b, equal):
     assert bridge_mod.same_seconds(a, b) is equal
 
 
-# -- result ---------------------------------------------------------------------------------
-class FakeSession(object):
-    def __init__(self, links, fdb):
-        self._links = links
-        self._fdb = fdb
-        self.calls = []
-
-    def links(self, ref, peers=True):
-        self.calls.append(('links', ref))
-        return self._links
-
-    def fdb(self, ref, bridge, links=None):
-        self.calls.append(('fdb', ref, bridge))
-        return self._fdb
-
-
+# -- result and read_back ------------------------------------------------------------------
 FDB = [{'mac': '02:00:00:00:01:01', 'port': 'v0', 'vlan': None, 'permanent': False, 'self': False}]
 
 
 def _result(links_before, links_after, check_mode=False, **kw):
-    kind = BridgeKind()
-    ctx = Context(check_mode=check_mode, diff=False)
-    ctx.session = FakeSession(links_after, FDB)
-    desired = kind.desired(params(**kw))
-    observed = {'netns': NS, 'links': links_before}
-    plan = kind.plan(desired, observed, ctx)
-    return kind.result(desired, observed, plan, ctx), ctx.session
+    """The runner's steps: the kernel has links_before (and FDB), links_after once applied."""
+    session = FakeSession(links={NS: links_before}, fdb={(NS, 'br0'): FDB})
+
+    def kernel(actions):
+        session.links_of[NS] = links_after
+    io = FakeIo(session, on_apply=kernel)
+    ran = run_steps(BridgeKind(), params(**kw), io, check_mode=check_mode)
+    return ran.result, session
 
 
 def test_result_reads_back_after_a_change():
@@ -409,26 +382,36 @@ def test_result_reads_back_after_a_change():
     assert out['bridge']['ageing_time'] == 123.44
     assert out['bridge']['ports'] == ['v0']
     assert out['fdb'] == FDB
-    assert ('links', NS) in session.calls and ('fdb', NS, 'br0') in session.calls
+    # observe, then read_back: links and FDB each read twice
+    assert session.reads('links') == [NS, NS] and session.reads('fdb') == [NS, NS]
 
 
 def test_result_without_fdb_has_no_fdb_key():
     out, session = _result(world(br0()), world(br0()))
     assert 'fdb' not in out
-    assert session.calls == []
+    assert session.reads('fdb') == [] and session.reads('links') == [NS]
 
 
 def test_result_check_mode_new_bridge_empty_fdb_and_no_read():
     out, session = _result(world(), world(), check_mode=True, fdb=True)
     assert out['fdb'] == []
     assert out['bridge']['state'] == 'present'
-    assert session.calls == []
+    assert session.reads('fdb') == [] and session.reads('links') == [NS]
 
 
-def test_result_unchanged_reads_fdb_of_existing_bridge():
+def test_result_unchanged_reads_fdb_of_existing_bridge_once():
     out, session = _result(world(br0()), world(br0()), fdb=True)
     assert out['fdb'] == FDB
-    assert session.calls == [('fdb', NS, 'br0')]
+    assert session.reads('fdb') == [NS] and session.reads('links') == [NS]
+
+
+def test_result_is_the_plan_after_and_the_observed_fdb():
+    kind = BridgeKind()
+    ctx = Context(False, False)
+    desired = kind.desired(params(fdb=True, ports=['v0']))
+    observed = {'netns': NS, 'links': world(br0(), link('v0')), 'fdb': FDB}
+    plan = kind.plan(desired, observed, ctx)
+    assert kind.result(desired, observed, plan, ctx) == {'bridge': plan.after[KEY], 'fdb': FDB}
 
 
 # -- the kernel's refusal of VLAN filtering, through apply ----------------------------------
@@ -445,19 +428,11 @@ class RefusingSocket(object):
         raise loader.NetlinkError(self.code)
 
 
-class OneSocketSession(object):
-    def __init__(self, sock):
-        self.sock = sock
-
-    def socket(self, ref):
-        return self.sock
-
-
 def test_vlan_filtering_refused_by_the_kernel_says_it_lacks_the_feature():
     plan, _ctx = plan_for(world(br0()), vlan_filtering=True)
     sock = RefusingSocket(errno.EOPNOTSUPP)
     with pytest.raises(ApplyError) as err:
-        apply.apply_plan(OneSocketSession(sock), plan.actions)
+        apply.apply_plan(FakeSession(sock=sock), plan.actions)
     assert sock.sent == [('set', {'index': 10, 'kind': 'bridge', 'br_vlan_filtering': 1})]
     msg = err.value.msg
     assert 'bridge br0' in msg
@@ -469,7 +444,7 @@ def test_vlan_filtering_refused_by_the_kernel_says_it_lacks_the_feature():
 def test_other_refusals_of_link_set_keep_the_general_meaning():
     plan, _ctx = plan_for(world(br0()), stp=True)
     with pytest.raises(ApplyError) as err:
-        apply.apply_plan(OneSocketSession(RefusingSocket(errno.EOPNOTSUPP)), plan.actions)
+        apply.apply_plan(FakeSession(sock=RefusingSocket(errno.EOPNOTSUPP)), plan.actions)
     assert 'lacks bridge VLAN filtering' not in err.value.msg
     assert '(option stp)' in err.value.msg
     assert apply.explain(errno.EOPNOTSUPP, 'link_set') == apply.explain(errno.EOPNOTSUPP, 'link_set', 'stp')
@@ -479,7 +454,7 @@ def test_timers_go_to_the_kernel_in_hundredths():
     plan, _ctx = plan_for(world(), stp=True, forward_delay=4.5, ageing_time=123.45)
     sock = RefusingSocket(errno.EPERM)
     with pytest.raises(ApplyError):
-        apply.apply_plan(OneSocketSession(sock), plan.actions[:1])
+        apply.apply_plan(FakeSession(sock=sock), plan.actions[:1])
     assert sock.sent == [('add', {'ifname': 'br0', 'kind': 'bridge', 'br_stp_state': 1,
                                   'br_forward_delay': 450, 'br_ageing_time': 12345})]
 

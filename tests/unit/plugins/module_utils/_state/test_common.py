@@ -14,6 +14,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state import common
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession
 
 MAC = '02:42:ac:11:00:02'
 MAC2 = '02:42:ac:11:00:03'
@@ -178,36 +179,13 @@ def test_missing():
 
 
 # -- observe_links --------------------------------------------------------------------------
-class FakeSession(object):
-    """exists/fd/links like session.Session; fd() of a missing namespace fails the way the real
-    one does (the message is built by the real Session.fd on a path that does not exist)."""
-
-    def __init__(self, namespaces):
-        self.namespaces = namespaces   # ref -> {name: link}
-        self.calls = []
-
-    def exists(self, ref):
-        return ref in self.namespaces
-
-    def fd(self, ref, option='netns', obj=None):
-        self.calls.append(('fd', ref, option, obj))
-        if ref in self.namespaces:
-            return 3
-        raise NetvirtError("option %s%s: namespace '%s' does not exist" % (option, ' of %s' % obj if obj else '',
-                                                                           ref), option=option, obj=obj)
-
-    def links(self, ref, peers=True):
-        self.calls.append(('links', ref))
-        return self.namespaces[ref]
-
-
 def test_observe_links_reads_each_namespace_once():
-    session = FakeSession({None: {'v0': have()}, 'ns2': {'eth0': have(name='eth0')}})
+    session = FakeSession(links={None: {'v0': have()}, 'ns2': {'eth0': have(name='eth0')}})
     ctx = Context(False, False)
     out = common.observe_links(session, [(None, 'netns'), ('ns2', 'peer.netns'), ('ns2', 'netns')], ctx,
                                obj='veth v0')
     assert out == {None: {'v0': have()}, 'ns2': {'eth0': have(name='eth0')}}
-    assert [c for c in session.calls if c[0] == 'links'] == [('links', None), ('links', 'ns2')]
+    assert session.reads('links') == [None, 'ns2']
     assert ctx.warnings == []
 
 
@@ -217,7 +195,7 @@ def test_observe_links_reads_each_namespace_once():
     ([('nowhere', None)], 'netns'),            # falls back to the default option
 ])
 def test_observe_links_missing_namespace_fails_naming_option_and_object(refs, option):
-    session = FakeSession({None: {}})
+    session = FakeSession()
     with pytest.raises(NetvirtError) as info:
         common.observe_links(session, refs, Context(False, False), obj='veth v0')
     assert info.value.msg.startswith('option %s of veth v0: ' % option)
@@ -226,11 +204,11 @@ def test_observe_links_missing_namespace_fails_naming_option_and_object(refs, op
 
 
 def test_observe_links_missing_namespace_in_check_mode_is_empty_with_a_warning():
-    session = FakeSession({None: {'v0': have()}})
+    session = FakeSession(links={None: {'v0': have()}})
     ctx = Context(True, False)
     out = common.observe_links(session, [(None, 'netns'), ('nowhere', 'peer.netns')], ctx, obj='veth v0')
     assert out == {None: {'v0': have()}, 'nowhere': {}}
-    assert ('links', 'nowhere') not in session.calls
+    assert 'nowhere' not in session.reads('links')
     assert len(ctx.warnings) == 1
     assert "namespace 'nowhere' does not exist" in ctx.warnings[0]
     assert 'check mode' in ctx.warnings[0]

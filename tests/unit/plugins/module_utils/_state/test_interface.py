@@ -12,15 +12,10 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.interface import InterfaceKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 
-def params(**kw):
-    """Module parameters as AnsibleModule gives them: every option present, defaults applied."""
-    out = {'name': 'eth0', 'netns': None, 'rename_to': None, 'target_netns': None, 'mtu': None, 'mac': None,
-           'master': None, 'up': None, 'addresses': None, 'purge_addresses': False}
-    out.update(kw)
-    return out
+params = params_for(InterfaceKind, name='eth0')
 
 
 def link(name, kind='veth', **kw):
@@ -45,15 +40,6 @@ def make_plan(given, obs, check_mode=False):
 
 def steps(plan):
     return [(a.op, a.netns, a.params) for a in plan.actions]
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(InterfaceKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params().items():
-        if key != 'name':   # required; the helper fills in a name for brevity
-            assert spec[key].get('default') == value, key
-    assert spec['name'].get('required') is True
 
 
 def test_desired_loopback_mtu_65536_is_accepted():

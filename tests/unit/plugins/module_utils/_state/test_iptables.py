@@ -14,15 +14,12 @@ from ansible_collections.netvirt.linux.plugins.module_utils._iptables import rul
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 M = '-m comment --comment "netvirt:filter/INPUT"'
 
 
-def params(**kw):
-    out = {'netns': None, 'table': 'filter', 'chain': 'INPUT', 'ip_version': 'ipv4', 'rules': [], 'policy': None,
-           'position': 'top', 'owner': None, 'purge': 'owned', 'state': 'present', 'backend': 'auto'}
-    out.update(kw)
-    return out
+params = params_for(IptablesKind, chain='INPUT')
 
 
 def observed(text, desired_specs, table='filter', families=(4,)):

@@ -12,10 +12,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params, run_steps
 
 M = '-m comment --comment "netvirt:filter/INPUT"'
 HEAD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n'
@@ -70,49 +69,43 @@ class FakeIptables(object):
 
 
 class FakeRunner(object):
+    """Stands for _iptables.command.Runner; ``scratch`` says whether a scratch namespace is held
+    (made by a scratch run, let go by reset_scratch or close)."""
     fake = None
+    made = []
 
     def __init__(self, session, ref):
         self.log = []
+        self.scratch = False
+        self.made.append(self)
 
     def run(self, argv, stdin=None, where='target'):
         self.log.append('%s: %s' % (where, ' '.join(argv)))
+        if where == 'scratch':
+            self.scratch = True
         return self.fake.run(argv, stdin, where)
 
     def read_file(self, path):
         return None
 
     def reset_scratch(self):
-        pass
+        self.scratch = False
+
+    def close(self):
+        self.reset_scratch()
 
 
-class FakeSession(object):
-    def register(self, ref):
-        return ref
+class FakeTools(object):
+    """What ctx.io.iptables gives the kind (``_iptables.command``): the runner and the default backend."""
+    Runner = FakeRunner
 
-    def exists(self, ref):
-        return True
-
-    def identity(self, ref):
-        return (1, 2)
-
-
-class FakeLock(object):
-    def __init__(self, identity):
-        pass
-
-    def acquire(self):
-        return self
-
-    def release(self):
-        pass
+    @staticmethod
+    def default_backend():
+        return 'nft'
 
 
 @pytest.fixture
-def fake(monkeypatch):
-    monkeypatch.setattr(command, 'Runner', FakeRunner)
-    monkeypatch.setattr(command, 'Lock', FakeLock)
-
+def fake():
     def make(**kw):
         FakeRunner.fake = FakeIptables(**kw)
         return FakeRunner.fake
@@ -120,20 +113,18 @@ def fake(monkeypatch):
 
 
 def run(rules, check_mode=False, **kw):
+    """The runner's steps (observe, plan, check or apply, result, close) on the fake iptables."""
     args = {'netns': 'ns1', 'table': 'filter', 'chain': 'INPUT', 'ip_version': 'ipv4', 'rules': rules,
-            'policy': None, 'position': 'top', 'owner': None, 'purge': 'owned', 'state': 'present', 'backend': 'nft'}
+            'backend': 'nft'}
     args.update(kw)
-    kind = IptablesKind()
-    ctx = Context(check_mode, True)
-    desired = kind.desired(args)
-    session = FakeSession()
-    observed = kind.observe(session, desired, ctx)
-    plan = kind.plan(desired, observed, ctx)
-    if plan.actions and check_mode:     # what runner.run does
-        kind.check(session, plan, ctx)
-    elif plan.actions:
-        kind.apply(session, plan, ctx)
-    return plan, kind.result(desired, observed, plan, ctx)
+    io = FakeIo(FakeSession(existing=['ns1']), iptables=FakeTools)
+    del FakeRunner.made[:]
+    try:
+        ran = run_steps(IptablesKind(), params(IptablesKind, **args), io, check_mode=check_mode)
+    finally:    # close() let the lock and the scratch namespace go, on every path (a refusal too)
+        assert io.lock.held == [] and io.lock.released == [io.session.identity('ns1')]
+        assert [r.scratch for r in FakeRunner.made] == [False]
+    return ran.plan, ran.result
 
 
 def port(n):

@@ -13,6 +13,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import params as fake_params, params_for
 
 LIMIT = common.BRIDGE_MAX_PORTS
 
@@ -38,10 +39,7 @@ def test_check_master_counts_the_ports_of_the_bridge():
     common.check_master(ports(LIMIT), 'br0', 'ns1', 'master', 'veth p0', link={'master': 'br0'})
 
 
-def bridge_params(**given):
-    params = dict((name, spec.get('default')) for name, spec in BridgeKind.options().items())
-    params.update(given)
-    return params
+bridge_params = params_for(BridgeKind)
 
 
 @pytest.mark.parametrize('existing, wanted, purge, refused', [
@@ -68,22 +66,9 @@ def test_bridge_ports_over_the_limit(existing, wanted, purge, refused):
 
 
 def topology(n_links, existing=0, detach=()):
-    params = {'name': 't', 'state': 'present', 'purge': False, 'ipv6_quiet': False, 'netns': None,
-              'namespaces': [], 'routes': [], 'sysctls': [],
-              'bridges': [dict((k, v.get('default')) for k, v in TopologyKind.argument_spec['bridges']['options'].items())],
-              'links': []}
-    params['bridges'][0]['name'] = 'br0'
-    peer_defaults = TopologyKind.argument_spec['links']['options']['peer']['options']
-    for i in range(n_links):
-        link = dict((k, v.get('default')) for k, v in TopologyKind.argument_spec['links']['options'].items())
-        link.update(name='v%d' % i, master='br0',
-                    peer=dict(dict((k, v.get('default')) for k, v in peer_defaults.items()), name='e%d' % i))
-        params['links'].append(link)
-    for name in detach:
-        link = dict((k, v.get('default')) for k, v in TopologyKind.argument_spec['links']['options'].items())
-        link.update(name=name, master='',
-                    peer=dict(dict((k, v.get('default')) for k, v in peer_defaults.items()), name='x' + name))
-        params['links'].append(link)
+    links = [{'name': 'v%d' % i, 'master': 'br0', 'peer': {'name': 'e%d' % i}} for i in range(n_links)]
+    links += [{'name': name, 'master': '', 'peer': {'name': 'x' + name}} for name in detach]
+    params = fake_params(TopologyKind, name='t', bridges=[{'name': 'br0'}], links=links)
     here = ports(existing)
     for name in detach:
         here[name]['peer'] = {'name': 'x' + name, 'netns': None}

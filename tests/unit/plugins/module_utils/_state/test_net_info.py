@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._state import net_info
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params, run_steps
 
 
 # -- options ----------------------------------------------------------------------------------
@@ -164,56 +164,19 @@ def test_facts_is_deterministic_whatever_the_input_order():
 
 
 # -- observe / plan / result with a fake session -------------------------------------------------
-class FakeSession(object):
-    def __init__(self, named, existing, broken=()):
-        self._named = named
-        self.existing = set(existing) | set([None])
-        self.broken = set(broken)
-        self.registered = []
-        self.calls = []
-
-    def named(self):
-        return list(self._named)
-
-    def register(self, ref):
-        self.registered.append(ref)
-        return ref
-
-    def exists(self, ref):
-        return ref in self.existing
-
-    def identity(self, ref):
-        return (4, 4026531840 + sorted(self.existing, key=str).index(ref)) if ref in self.existing else None
-
-    def links(self, ref, peers=True):
-        self.calls.append(('links', ref, peers))
-        if ref in self.broken:
-            raise OSError(22, 'Invalid argument')
-        return {'lo': link('lo', 1, 'loopback'), 'br0': link('br0', 2, 'bridge', bridge={})}
-
-    def routes(self, ref, links=None):
-        self.calls.append(('routes', ref))
-        return []
-
-    def fdb(self, ref, bridge, links=None):
-        self.calls.append(('fdb', ref, bridge))
-        return []
+def FakeLab(named, existing, broken=()):     # noqa: N802 - reads as the session it makes
+    """Every existing namespace (and the current one) holds lo and a bridge br0."""
+    held = {'lo': link('lo', 1, 'loopback'), 'br0': link('br0', 2, 'bridge', bridge={})}
+    return FakeSession(links=dict((ref, held) for ref in list(existing) + [None]), named=named, broken=broken)
 
 
-def run(params, session):
-    kind = NetInfoKind()
-    base = {'namespaces': None, 'gather': None, 'netns': None}
-    base.update(params)
-    desired = kind.desired(base)
-    ctx = Context(True, True)
-    ctx.session = session
-    observed = kind.observe(session, desired, ctx)
-    plan = kind.plan(desired, observed, ctx)
-    return plan, kind.result(desired, observed, plan, ctx), ctx
+def run(given, session):
+    ran = run_steps(NetInfoKind(), params(NetInfoKind, **given), FakeIo(session), check_mode=True)
+    return ran.plan, ran.result, ran.ctx
 
 
 def test_all_reports_every_named_namespace_and_the_current_one():
-    session = FakeSession(['a', 'b'], ['a', 'b'])
+    session = FakeLab(['a', 'b'], ['a', 'b'])
     plan, out, _ctx = run({'namespaces': ['all']}, session)
     assert plan.changed is False and plan.actions == []
     assert out['named'] == ['a', 'b']
@@ -223,7 +186,7 @@ def test_all_reports_every_named_namespace_and_the_current_one():
 
 
 def test_listed_missing_namespace_is_exists_false_not_a_failure():
-    session = FakeSession(['a'], ['a'])
+    session = FakeLab(['a'], ['a'])
     plan, out, _ctx = run({'namespaces': ['a', 'gone'], 'gather': ['links']}, session)
     assert out['namespaces']['gone'] == {'exists': False, 'inode': None, 'links': {}}
     assert out['namespaces']['a']['exists'] is True
@@ -232,23 +195,23 @@ def test_listed_missing_namespace_is_exists_false_not_a_failure():
 
 
 def test_default_is_the_current_namespace_only_and_netns_names_one():
-    _plan, out, _ctx = run({}, FakeSession([], []))
+    _plan, out, _ctx = run({}, FakeLab([], []))
     assert out['namespaces'] == {} and out['current']['exists'] is True
-    _plan, out, _ctx = run({'netns': 'a'}, FakeSession(['a'], ['a']))
+    _plan, out, _ctx = run({'netns': 'a'}, FakeLab(['a'], ['a']))
     assert sorted(out['namespaces']) == ['a'] and 'current' not in out
 
 
 def test_only_what_is_gathered_is_read():
-    session = FakeSession(['a'], ['a'])
+    session = FakeLab(['a'], ['a'])
     run({'namespaces': ['a'], 'gather': ['links']}, session)
     assert session.calls == [('links', 'a', True)]
-    session = FakeSession(['a'], ['a'])
+    session = FakeLab(['a'], ['a'])
     run({'namespaces': ['a'], 'gather': ['routes', 'fdb']}, session)
     assert session.calls == [('links', 'a', False), ('routes', 'a'), ('fdb', 'a', 'br0')]
 
 
 def test_a_namespace_that_cannot_be_entered_is_reported_missing_with_a_warning():
-    session = FakeSession(['stale'], ['stale'], broken=['stale'])
+    session = FakeLab(['stale'], ['stale'], broken=['stale'])
     _plan, out, ctx = run({'namespaces': ['stale'], 'gather': ['links']}, session)
     assert out['namespaces']['stale'] == {'exists': False, 'inode': None, 'links': {}}
     assert "namespace 'stale' cannot be entered" in ctx.warnings[0]

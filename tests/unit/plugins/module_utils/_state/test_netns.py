@@ -12,21 +12,10 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for, run_steps
 
 
-def params(**kw):
-    """Module parameters as AnsibleModule gives them: every option present, defaults applied."""
-    out = {'name': None, 'state': 'present', 'loopback': True, 'netns': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(NetnsKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params().items():
-        assert spec[key].get('default') == value, key
+params = params_for(NetnsKind)
 
 
 @pytest.mark.parametrize('given, expected', [
@@ -121,3 +110,35 @@ def test_delete_texts():
     kind = NetnsKind()
     plan = kind.plan(kind.desired(params(name='ns1', state='absent')), observed(True, True), Context(False, False))
     assert plan.descriptions() == ['delete namespace ns1']
+
+
+# -- result (pure: the ids observe read) and read_back (after a real run that changed) -------------
+LO_UP = {'lo': {'name': 'lo', 'up': True}}
+LO_DOWN = {'lo': {'name': 'lo', 'up': False}}
+
+
+def run_ns(links, check_mode=False, **kw):
+    """ns1 as ``links`` says (None: missing); once applied it exists with nsid 7, inode 99."""
+    session = FakeSession(links={'ns1': links} if links is not None else {}, named=['ns1'] if links else [],
+                          nsids={(None, 'ns1'): 5}, identities={'ns1': (4, 55)})
+
+    def kernel(actions):
+        session.namespaces.add('ns1')
+        session.nsids[(None, 'ns1')] = 7
+        session.identities['ns1'] = (4, 99)
+    ran = run_steps(NetnsKind(), params(name='ns1', **kw), FakeIo(session, on_apply=kernel), check_mode=check_mode)
+    return ran.result['namespace']
+
+
+@pytest.mark.parametrize('links, check_mode, kw, ids', [
+    (LO_UP, False, {}, (5, 55)),                      # unchanged: what observe read
+    (LO_DOWN, False, {}, (7, 99)),                    # changed (lo up): read back
+    (None, False, {}, (7, 99)),                       # created: read back
+    (None, True, {}, (None, None)),                   # check mode: the plan does not know them
+    (LO_DOWN, True, {}, (None, None)),
+    (LO_UP, False, {'state': 'absent'}, (None, None)),
+], ids=['unchanged', 'changed', 'created', 'check-mode-new', 'check-mode-existing', 'deleted'])
+def test_result_ids(links, check_mode, kw, ids):
+    ns = run_ns(links, check_mode, **kw)
+    assert (ns['nsid'], ns['inode']) == ids
+    assert ns['exists'] is (kw.get('state', 'present') == 'present')

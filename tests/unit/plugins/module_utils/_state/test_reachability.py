@@ -11,17 +11,13 @@ import ipaddress
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine
 from ansible_collections.netvirt.linux.plugins.module_utils._state import reachability as r
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for
 
 
-def params(**kw):
-    out = {'netns': None, 'probes': None, 'matrix': None, 'expect': 'reachable', 'family': 'ipv4',
-           'count': 1, 'timeout': 1.0}
-    out.update(kw)
-    return out
+params = params_for(r.ReachabilityKind)
 
 
 def probe(**kw):
@@ -91,108 +87,79 @@ def test_target_addresses_are_scope_global(address, target):
 
 
 # -- observe, with a fake session and engine ------------------------------------------------
-class FakeSession(object):
-    def __init__(self, namespaces, named=None):
-        self.namespaces = namespaces          # ref -> [cidr]
-        self._named = named if named is not None else sorted(k for k in namespaces if k)
-        self.read = []
-
-    def register(self, ref):
-        return ref
-
-    def exists(self, ref):
-        return ref in self.namespaces
-
-    def identity(self, ref):
-        return (0, hash(ref)) if ref in self.namespaces else None
-
-    def named(self):
-        return list(self._named)
-
-    def links(self, ref, peers=True):
-        self.read.append(ref)
-        return {'eth0': {'addresses': list(self.namespaces[ref])}, 'lo': {'addresses': ['127.0.0.1/8', '::1/128']}}
-
-    def socket_in(self, *args):
-        raise AssertionError('the fake engine opens no socket')
+def FakeLab(namespaces, named=None):       # noqa: N802 - reads as the session it makes
+    """namespaces: ref -> [cidr] of its eth0 (and lo with the loopback addresses)."""
+    return FakeSession(links=dict((ref, {'eth0': {'addresses': list(cidrs)},
+                                         'lo': {'addresses': ['127.0.0.1/8', '::1/128']}})
+                                  for ref, cidrs in namespaces.items()), named=named)
 
 
 LAB = {None: ['192.168.1.5/24'], 'a': ['10.0.0.1/24', 'fd00::1/64', 'fe80::1/64'], 'b': ['10.0.0.2/24'],
        'c': ['10.0.0.3/24'], 'empty': [], 'far': ['10.9.0.9/24']}
 
 
-class Ran(list):
-    """The probes the fake engine ran; probes to an address in ``up`` are reachable, others time out."""
-    up = frozenset()
-
-
 @pytest.fixture
-def fake_engine(monkeypatch):
-    ran = Ran()
-
-    def run(probes, open_socket):
-        ran.extend(probes)
-        return [{'status': 'reply' if p.address in ran.up else 'timeout',
-                 'reachable': p.address in ran.up, 'detail': 'fake', 'sent': 1,
-                 'received': int(p.address in ran.up), 'rtt_ms': None} for p in probes]
-    monkeypatch.setattr(engine, 'run', run)
-    return ran
+def fake_engine():
+    """The io whose probes the tests look at: ``probes`` those run, ``reachable`` the addresses that answer."""
+    return FakeIo()
 
 
-def observe(session, check_mode=False, **kw):
+def observe(session, check_mode=False, io=None, **kw):
     kind = r.ReachabilityKind()
     d = kind.desired(params(**kw))
-    ctx = Context(check_mode, False)
+    io = io if io is not None else FakeIo()
+    io.session = session
+    ctx = Context(check_mode, False, io)
     observed = kind.observe(session, d, ctx)
     return kind, d, observed, ctx
 
 
 def test_matrix_probes_each_global_ipv4_address_and_reports_a_namespace_without_one(fake_engine):
-    session = FakeSession(LAB)
-    fake_engine.up = {'10.0.0.1', '10.0.0.2'}
-    kind, d, observed, ctx = observe(session, matrix=['a', 'b', 'empty'], expect='any')
+    session = FakeLab(LAB)
+    fake_engine.reachable = {'10.0.0.1', '10.0.0.2'}
+    kind, d, observed, ctx = observe(session, io=fake_engine, matrix=['a', 'b', 'empty'], expect='any')
     rows = [(x['from'], x['to'], x['status']) for x in observed['results']]
     assert rows == [('a', '10.0.0.2', 'reply'), ('a', None, 'no-address'), ('b', '10.0.0.1', 'reply'),
                     ('b', None, 'no-address'), ('empty', '10.0.0.1', 'reply'), ('empty', '10.0.0.2', 'reply')]
-    assert [(p.ref, p.address, p.family) for p in fake_engine][:2] == [('a', '10.0.0.2', 4), ('b', '10.0.0.1', 4)]
-    assert 'far' not in session.read      # named namespaces are read only to find an address given as is
+    assert [(p.ref, p.address, p.family) for p in fake_engine.probes][:2] == [('a', '10.0.0.2', 4), ('b', '10.0.0.1', 4)]
+    assert 'far' not in session.reads('links')      # named namespaces are read only to find an address given as is
     out = kind.result(d, observed, kind.plan(d, observed, ctx), ctx)
     assert out['matrix']['cells']['a'] == {'b': 'reachable', 'empty': 'no-address'}
     assert out['matrix']['columns'] == ['a', 'b', 'empty']
 
 
 def test_family_both_adds_global_ipv6_but_never_link_local(fake_engine):
-    kind, d, observed, ctx = observe(FakeSession(LAB), matrix=['b', 'a'], family='both', expect='any')
+    kind, d, observed, ctx = observe(FakeLab(LAB), io=fake_engine, matrix=['b', 'a'], family='both', expect='any')
     assert [x['to'] for x in observed['results'] if x['from'] == 'b'] == ['10.0.0.1', 'fd00::1']
 
 
 def test_an_address_held_by_a_named_namespace_is_probed_with_its_holder(fake_engine):
-    session = FakeSession(LAB)
-    kind, d, observed, ctx = observe(session, probes=[probe(**{'from': 'a', 'to': '10.9.0.9'}),
-                                                      probe(**{'from': 'a', 'to': '192.168.1.5'})])
+    session = FakeLab(LAB)
+    kind, d, observed, ctx = observe(session, io=fake_engine, probes=[probe(**{'from': 'a', 'to': '10.9.0.9'}),
+                                                                      probe(**{'from': 'a', 'to': '192.168.1.5'})])
     assert [(x['to'], x['netns']) for x in observed['results']] == [('10.9.0.9', ['far']),
                                                                     ('192.168.1.5', ['(current)'])]
-    assert 'far' in session.read
+    assert 'far' in session.reads('links')
 
 
 def test_an_address_no_namespace_holds_is_refused_before_anything_is_sent(fake_engine):
     with pytest.raises(ValidationError) as err:
-        observe(FakeSession(LAB), probes=[probe(**{'from': 'a', 'to': '10.0.0.2'}),
-                                          probe(**{'from': 'a', 'to': '8.8.8.8'})])
+        observe(FakeLab(LAB), io=fake_engine, probes=[probe(**{'from': 'a', 'to': '10.0.0.2'}),
+                                                      probe(**{'from': 'a', 'to': '8.8.8.8'})])
     assert 'option probes[1].to of probe from a to 8.8.8.8' in err.value.msg
     assert 'not an address of any network namespace on this machine' in err.value.msg
     assert 'lab tool' in err.value.msg
-    assert fake_engine == []
+    assert fake_engine.probes == []
 
 
 def test_in_check_mode_an_unknown_address_and_a_missing_namespace_are_skipped_with_warnings(fake_engine):
-    kind, d, observed, ctx = observe(FakeSession(LAB), check_mode=True,
+    kind, d, observed, ctx = observe(FakeLab(LAB), io=fake_engine, check_mode=True,
                                      probes=[probe(**{'from': 'a', 'to': '8.8.8.8'}),
                                              probe(**{'from': 'nope', 'to': '10.0.0.2'}),
                                              probe(**{'from': 'a', 'to': 'nope2'}),
                                              probe(**{'from': 'a', 'to': '10.0.0.2'})])
     assert [x['status'] for x in observed['results']] == ['skipped', 'skipped', 'skipped', 'timeout']
-    assert [(p.ref, p.address) for p in fake_engine] == [('a', '10.0.0.2')]
+    assert [(p.ref, p.address) for p in fake_engine.probes] == [('a', '10.0.0.2')]
     assert len(ctx.warnings) == 3
     assert "option probes[1].from of probe from nope to 10.0.0.2: namespace 'nope' does not exist" in ctx.warnings[0]
     assert 'probes[2].to' in ctx.warnings[1]
@@ -201,13 +168,13 @@ def test_in_check_mode_an_unknown_address_and_a_missing_namespace_are_skipped_wi
 
 def test_a_missing_namespace_fails_outside_check_mode(fake_engine):
     with pytest.raises(ValidationError) as err:
-        observe(FakeSession(LAB), matrix=['a', 'ghost'])
+        observe(FakeLab(LAB), io=fake_engine, matrix=['a', 'ghost'])
     assert "option matrix of reachability: namespace 'ghost' does not exist" in err.value.msg
 
 
 def test_unmet_expectations_fail_naming_each_with_the_results(fake_engine):
-    fake_engine.up = {'10.0.0.2', '10.0.0.3'}
-    kind, d, observed, ctx = observe(FakeSession(LAB), probes=[
+    fake_engine.reachable = {'10.0.0.2', '10.0.0.3'}
+    kind, d, observed, ctx = observe(FakeLab(LAB), io=fake_engine, probes=[
         probe(**{'from': 'a', 'to': '10.0.0.2'}),
         probe(**{'from': 'a', 'to': 'c', 'expect': 'unreachable'}),
         probe(**{'from': 'b', 'to': '10.0.0.1'}),
@@ -225,8 +192,8 @@ def test_unmet_expectations_fail_naming_each_with_the_results(fake_engine):
 
 
 def test_the_plan_is_always_empty(fake_engine):
-    fake_engine.up = {'10.0.0.2'}
-    kind, d, observed, ctx = observe(FakeSession(LAB), probes=[probe(**{'from': 'a', 'to': '10.0.0.2'})])
+    fake_engine.reachable = {'10.0.0.2'}
+    kind, d, observed, ctx = observe(FakeLab(LAB), io=fake_engine, probes=[probe(**{'from': 'a', 'to': '10.0.0.2'})])
     plan = kind.plan(d, observed, ctx)
     assert plan.actions == [] and not plan.changed
     out = kind.result(d, observed, plan, ctx)
@@ -236,5 +203,5 @@ def test_the_plan_is_always_empty(fake_engine):
 def test_too_many_probes_are_refused(fake_engine, monkeypatch):
     monkeypatch.setattr(r, 'MAX_PROBES', 3)
     with pytest.raises(ValidationError) as err:
-        observe(FakeSession(LAB), matrix=['a', 'b', 'c'])
+        observe(FakeLab(LAB), io=fake_engine, matrix=['a', 'b', 'c'])
     assert '6 probes is more than 3' in err.value.msg

@@ -14,6 +14,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._runner import runne
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession
 
 pytestmark = pytest.mark.skipif(not loader.HAS_PYROUTE2, reason='the runner needs pyroute2 to get past its check')
 
@@ -163,3 +164,97 @@ def test_a_refusal_in_check_fails_check_mode_with_the_plan():
     assert result['failed'] is True
     assert result['msg'] == 'option rules[1] of thing t: the kernel would refuse it'
     assert result['actions'] == ['set x to 1']
+
+
+# -- the contract: close on every path, read_back only after a real run that changed something ---
+class ContractKind(RecordingKind):
+    """Logs the runner's calls; ``fail_in`` raises there; ``changes``: whether the plan has an action."""
+
+    def __init__(self, fail_in=None, changes=True):
+        super(ContractKind, self).__init__(fail_in, ValidationError('option x of thing t: refused', 'x', 'thing t'))
+        self.changes = changes
+        self.calls = []
+
+    def observe(self, session, desired, ctx):
+        self.calls.append('observe')
+        return super(ContractKind, self).observe(session, desired, ctx)
+
+    def plan(self, desired, observed, ctx):
+        self.calls.append('plan')
+        if self.fail_in == 'plan':
+            raise self.exc
+        return super(ContractKind, self).plan(desired, observed, ctx) if self.changes else Plan()
+
+    def apply(self, session, plan, ctx):
+        self.calls.append('apply')
+        if self.fail_in == 'apply':
+            raise self.exc
+
+    def check(self, session, plan, ctx):
+        self.calls.append('check')
+
+    def result(self, desired, observed, plan, ctx):
+        self.calls.append('result')
+        if self.fail_in == 'result':
+            raise self.exc
+        return {'value': 'planned', 'kept': 'from result'}
+
+    def read_back(self, session, desired, observed, ctx):
+        self.calls.append('read_back')
+        if self.fail_in == 'read_back':
+            raise self.exc
+        return {'value': 'read back'}
+
+    def close(self, ctx):
+        self.calls.append('close')
+
+
+@pytest.fixture
+def fake_session(monkeypatch):
+    """The runner's session is a FakeSession (no kernel); it is handed out once and closed."""
+    session = FakeSession()
+    monkeypatch.setattr(runner, 'Session', lambda: session)
+    return session
+
+
+@pytest.mark.parametrize('fail_in, calls', [
+    ('observe', ['observe', 'close']),
+    ('plan', ['observe', 'plan', 'close']),
+    ('apply', ['observe', 'plan', 'apply', 'close']),
+    ('result', ['observe', 'plan', 'apply', 'result', 'close']),
+    ('read_back', ['observe', 'plan', 'apply', 'result', 'read_back', 'close']),
+])
+def test_close_is_called_on_every_failing_path(fake_session, fail_in, calls):
+    kind = ContractKind(fail_in)
+    result = run(kind, FakeModule())
+    assert result['failed'] is True and result['msg'] == 'option x of thing t: refused'
+    assert kind.calls == calls
+    assert fake_session.closed
+
+
+@pytest.mark.parametrize('check_mode, changes, calls, value', [
+    (False, True, ['observe', 'plan', 'apply', 'result', 'read_back', 'close'], 'read back'),
+    (True, True, ['observe', 'plan', 'check', 'result', 'close'], 'planned'),
+    (False, False, ['observe', 'plan', 'result', 'close'], 'planned'),
+    (True, False, ['observe', 'plan', 'result', 'close'], 'planned'),
+], ids=['real-run-changed', 'check-mode', 'unchanged', 'check-mode-unchanged'])
+def test_read_back_only_after_a_real_run_that_changed_and_its_values_replace_results(
+        fake_session, check_mode, changes, calls, value):
+    kind = ContractKind(changes=changes)
+    result = run(kind, FakeModule(check_mode=check_mode))
+    assert result['failed'] is False and result['changed'] is changes
+    assert kind.calls == calls
+    assert result['value'] == value and result['kept'] == 'from result'
+    assert fake_session.closed
+
+
+def test_the_kinds_get_the_io_floors_through_ctx(fake_session):
+    seen = {}
+
+    class Looking(ContractKind):
+        def observe(self, session, desired, ctx):
+            seen.update(session=session, io=ctx.io, ctx_session=ctx.session)
+            return {}
+    run(Looking(changes=False), FakeModule())
+    assert seen['session'] is fake_session and seen['ctx_session'] is fake_session
+    assert isinstance(seen['io'], runner.Io) and seen['io'].session is fake_session

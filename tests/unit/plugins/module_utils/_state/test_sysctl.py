@@ -14,41 +14,15 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state import sysctl
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for, run_steps
 
 
-def params(**kw):
-    out = {'name': 'net.ipv4.ip_forward', 'value': '1', 'state': 'present', 'verify': True, 'netns': 'ns1'}
-    out.update(kw)
-    return out
+params = params_for(SysctlKind, name='net.ipv4.ip_forward', value='1', netns='ns1')
 
 
-class FakeSession(object):
-    """read_sysctl answers from ``values`` {(ref, path): text}; a missing entry is ENOENT, an
-    exception instance is raised. ``after_write`` is what a read gives once the plan was applied."""
-
-    def __init__(self, values=None, namespaces=('ns1',)):
-        self.values = dict(values or {})
-        self.namespaces = set(namespaces) | set([None])
-        self.reads = []
-
-    def register(self, ref):
-        return ref
-
-    def exists(self, ref):
-        return ref in self.namespaces
-
-    def fd(self, ref, option='netns', obj=None):
-        raise NetvirtError("option %s of %s: namespace '%s' does not exist (no /var/run/netns/%s)"
-                           % (option, obj, ref, ref), option=option, obj=obj)
-
-    def read_sysctl(self, ref, path):
-        self.reads.append((ref, path))
-        value = self.values.get((ref, path))
-        if value is None:
-            raise IOError(errno.ENOENT, 'No such file or directory')
-        if isinstance(value, Exception):
-            raise value
-        return value
+def session(values=None, namespaces=('ns1',)):
+    """read_sysctl answers from ``values`` {(ref, path): text}; a missing entry is ENOENT."""
+    return FakeSession(sysctls=values, existing=namespaces)
 
 
 # -- key names --------------------------------------------------------------------------------
@@ -164,7 +138,7 @@ def observe(name='net.ipv4.ip_forward', values=None, check_mode=False, namespace
     kind = SysctlKind()
     desired = kind.desired(params(name=name, netns=netns))
     ctx = Context(check_mode, False)
-    return kind.observe(FakeSession(values, namespaces), desired, ctx), ctx
+    return kind.observe(session(values, namespaces), desired, ctx), ctx
 
 
 def test_observe_normalises_white_space():
@@ -248,21 +222,22 @@ def test_plan(name, value, have, ops):
         assert action.describe() == "ns1: set sysctl %s to '%s'" % (name, desired['value'])
 
 
-# -- result: read back after the apply -----------------------------------------------------------
+# -- result, and read_back after a real run that changed something ------------------------------
 def result(kept, verify=True, check_mode=False, changed=True):
-    kind = SysctlKind()
-    desired = kind.desired(params(verify=verify))
-    observed = {'netns': 'ns1', 'value': '0' if changed else '1'}
-    ctx = Context(check_mode, False)
-    ctx.session = FakeSession({('ns1', PATH): kept})
-    plan = kind.plan(desired, observed, ctx)
-    return kind.result(desired, observed, plan, ctx), ctx.session
+    """The runner's steps; the kernel holds '0' (or '1': unchanged), and ``kept`` after the write."""
+    fake = session({('ns1', PATH): '0\n' if changed else '1\n'})
+
+    def kernel_keeps(actions):
+        fake.sysctls[('ns1', PATH)] = kept
+    io = FakeIo(fake, on_apply=kernel_keeps)
+    ran = run_steps(SysctlKind(), params(verify=verify), io, check_mode=check_mode)
+    return ran.result, fake
 
 
 def test_result_reads_back_after_a_change():
-    out, session = result('1\n')
+    out, fake = result('1\n')
     assert out == {'name': 'net.ipv4.ip_forward', 'value': '1', 'previous_value': '0', 'netns': 'ns1'}
-    assert session.reads == [('ns1', PATH)]
+    assert fake.reads('read_sysctl') == ['ns1', 'ns1']      # observe, then the read-back
 
 
 def test_result_verify_fails_naming_key_when_kernel_kept_another_value():
@@ -278,8 +253,18 @@ def test_result_without_verify_returns_what_the_kernel_kept():
     assert out['value'] == '0'
 
 
-def test_result_check_mode_and_unchanged_do_not_read():
-    out, session = result('0\n', check_mode=True)
-    assert out['value'] == '1' and session.reads == []
-    out, session = result('0\n', changed=False)
-    assert out['value'] == '1' and out['previous_value'] == '1' and session.reads == []
+def test_result_is_pure_and_read_back_replaces_its_value():
+    kind = SysctlKind()
+    desired = kind.desired(params(verify=False))
+    observed = {'netns': 'ns1', 'value': '0'}
+    plan = kind.plan(desired, observed, Context(False, False))
+    assert kind.result(desired, observed, plan, Context(False, False)) == {
+        'name': 'net.ipv4.ip_forward', 'value': '1', 'previous_value': '0', 'netns': 'ns1'}
+    assert kind.read_back(session({('ns1', PATH): '2\n'}), desired, observed, None) == {'value': '2'}
+
+
+def test_result_check_mode_and_unchanged_do_not_read_back():
+    out, fake = result('0\n', check_mode=True)
+    assert out['value'] == '1' and fake.reads('read_sysctl') == ['ns1']     # observe only
+    out, fake = result('0\n', changed=False)
+    assert out['value'] == '1' and out['previous_value'] == '1' and fake.reads('read_sysctl') == ['ns1']

@@ -11,35 +11,18 @@ import copy
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import topology
+from ansible_collections.netvirt.linux.plugins.module_utils._host import records
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state import netns, topology
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params as fake_params, params_for, run_steps
 
 MARK = 'netvirt-topology:lab'
 
 
-def with_defaults(spec, item):
-    """An item as AnsibleModule hands it: every sub-option present, defaults filled."""
-    out = {}
-    for key, opt in spec.items():
-        value = item.get(key, opt.get('default'))
-        if opt.get('type') == 'dict' and value is not None and 'options' in opt:
-            value = with_defaults(opt['options'], value)
-        out[key] = value
-    return out
-
-
-def params(**kw):
-    spec = argument_spec(TopologyKind())
-    out = {}
-    for key, opt in spec.items():
-        value = kw.get(key, copy.deepcopy(opt.get('default')))
-        if opt.get('elements') == 'dict' and value:
-            value = [with_defaults(opt['options'], item) for item in value]
-        out[key] = value
-    return out
+params = params_for(TopologyKind)
 
 
 def link(name, index, kind='veth', **kw):
@@ -81,11 +64,6 @@ LAB = dict(
 )
 
 
-def test_params_helper_matches_the_argument_spec():
-    assert sorted(params()) == sorted(argument_spec(TopologyKind()))
-    assert params()['ipv6_quiet'] is False
-
-
 def test_new_topology_in_dependency_order():
     plan = plan_of(params(**LAB), observed(namespaces={'ns1': {'exists': False}}, sysctls=[None]))
     assert steps(plan) == [
@@ -117,7 +95,7 @@ def test_new_topology_in_dependency_order():
 
 def test_ipv6_quiet_writes_the_sysctls_at_creation():
     plan = plan_of(params(ipv6_quiet=True, namespaces=[{'name': 'ns1'}]), observed(namespaces={'ns1': {'exists': False}}))
-    assert plan.actions[0].params['sysctls'] == [list(p) for p in topology.IPV6_QUIET]
+    assert plan.actions[0].params['sysctls'] == [list(p) for p in netns.IPV6_OFF]
     assert plan.actions[0].text == 'create namespace ns1 with IPv6 off'
 
 
@@ -273,13 +251,97 @@ def test_top_level_netns_is_the_default_of_items():
 ])
 def test_phases(op, params_, expected):
     from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
-    assert topology.phase(Action(op, None, 'x', params_)) == expected
+    name = topology.phase(Action(op, None, 'x', params_))
+    assert name in topology.PHASES and topology.PHASES.index(name) == expected
 
 
-def test_record_roundtrip(tmp_path, monkeypatch):
-    monkeypatch.setattr(topology, 'RECORD_DIR', str(tmp_path / 'topology'))
-    assert topology.read_record('lab') == {'namespaces': {}, 'refs': [], 'routes': []}
-    topology.write_record('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []})
-    assert topology.read_record('lab')['namespaces'] == {'ns1': 5}
-    topology.write_record('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []})
+def test_record_roundtrip(tmp_path):
+    folder = str(tmp_path / 'topology')
+    assert records.read_topology('lab', folder) == {'namespaces': {}, 'refs': [], 'routes': []}
+    records.write_topology('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []}, folder)
+    assert records.read_topology('lab', folder)['namespaces'] == {'ns1': 5}
+    assert records.topology_path('lab', folder) == str(tmp_path / 'topology' / 'lab.json')
+    records.write_topology('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []}, folder)
     assert not (tmp_path / 'topology' / 'lab.json').exists()
+
+
+# -- sub-options from the kinds' own specs (Part) ------------------------------------------------
+@pytest.mark.parametrize('part', topology.PARTS, ids=[p.option for p in topology.PARTS])
+def test_sub_options_are_the_kinds_own_less_the_dropped(part):
+    own = part.kind.options()
+    sub = TopologyKind.options()[part.option]
+    assert (sub['type'], sub['elements'], sub['default']) == ('list', 'dict', [])
+    spec = sub['options']
+    assert spec == part.spec()
+    assert set(spec) == set(own) - set(part.drop)
+    assert set(part.drop) <= set(own)            # only options the kind has are dropped
+    for name, opt in spec.items():
+        assert opt == dict(own[name], **part.override.get(name, {})), name
+
+
+def test_the_overrides_make_the_item_names_and_the_peer_required():
+    spec = TopologyKind.options()
+    assert spec['namespaces']['options']['name']['required'] is True
+    assert spec['links']['options']['peer']['required'] is True
+    assert 'required' not in topology.NetnsKind.options()['name']   # the kind's own spec is untouched
+    assert not topology.VethKind.options()['peer'].get('required')
+
+
+@pytest.mark.parametrize('part', [p for p in topology.PARTS if p.drop], ids=[p.option for p in topology.PARTS if p.drop])
+def test_a_dropped_option_is_refused_in_an_item(part):
+    with pytest.raises(TypeError) as err:
+        params(name='lab', **{part.option: [{part.drop[-1]: None}]})
+    assert 'unsupported parameters %s' % part.drop[-1] in str(err.value)
+
+
+@pytest.mark.parametrize('option, item, key, kind_option', [
+    ('sysctls', {'name': 'net.ipv4.ip_forward', 'value': '1'}, 'verify', 'verify'),
+    ('links', {'name': 'v0', 'peer': {'name': 'p0'}}, 'purge_addresses', 'purge_addresses'),
+    ('bridges', {'name': 'br0'}, 'purge_addresses', 'purge_addresses'),
+    ('bridges', {'name': 'br0'}, 'purge_ports', 'purge_ports'),
+    ('bridges', {'name': 'br0'}, 'fdb', 'fdb'),
+    ('bridges', {'name': 'br0'}, 'state', 'state'),
+    ('routes', {'dst': 'default', 'dev': 'eth0'}, 'state', 'state'),
+])
+def test_a_dropped_option_reaches_the_kind_with_its_own_default(option, item, key, kind_option):
+    part = topology.PART[option]
+    default = part.kind.options()[kind_option].get('default')
+    desired = TopologyKind().desired(params(name='lab', **{option: [item]}))
+    assert desired[option][0][key] == default
+    # and it is what the kind's own module would have made of the same item
+    own = part.kind().desired(fake_params(part.kind, **item))
+    assert own[key] == desired[option][0][key]
+
+
+# -- observe and apply through ctx.io: the ownership record -------------------------------------
+def run_lab(check_mode=False, record=None):
+    session = FakeSession(links={None: {}}, named=[])
+
+    def kernel(actions):    # the apply made ns1
+        session.namespaces.add('ns1')
+    io = FakeIo(session, records={'lab': record} if record else None, on_apply=kernel)
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   links=[{'name': 'v1', 'peer': {'name': 'eth0', 'netns': 'ns1'}}])
+    return run_steps(TopologyKind(), given, io, check_mode=check_mode), io
+
+
+def test_apply_is_fast_apply_then_the_ownership_record():
+    ran, io = run_lab()
+    assert [how for how, _actions in io.applied] == ['fast_apply']
+    assert io.process.raised == 1
+    assert io.records.written == [('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
+                                           'refs': [None], 'routes': []})]
+    assert ran.result['counts'] == {'netns_create': 1, 'link_create': 1, 'link_set': 3}
+
+
+def test_check_mode_writes_no_record_and_applies_nothing():
+    ran, io = run_lab(check_mode=True)
+    assert ran.plan.changed and io.applied == [] and io.records.written == []
+
+
+def test_a_failed_apply_writes_no_record():
+    session = FakeSession(links={None: {}}, named=[])
+    io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
+    with pytest.raises(ValidationError):
+        run_steps(TopologyKind(), params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert io.records.written == []

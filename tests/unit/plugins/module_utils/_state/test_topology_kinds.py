@@ -14,26 +14,22 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import 
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
+from ansible_collections.netvirt.linux.tests.unit.fakes import params as fake_params
 
 SPEC = topology.TopologyKind.argument_spec
 
 
 def item(option, **given):
-    """A list item as AnsibleModule hands it over: every sub-option, defaults filled."""
-    out = dict((k, v.get('default')) for k, v in SPEC[option]['options'].items())
-    out.update(given)
-    return out
+    """A list item as a task gives it (params() fills the rest as AnsibleModule does)."""
+    assert option in SPEC
+    return given
 
 
-PEER = dict((k, v.get('default')) for k, v in SPEC['links']['options']['peer']['options'].items())
-PEER['name'] = 'ul1'
+PEER = {'name': 'ul1'}
 
 
 def params(**lists):
-    out = {'name': 'lab', 'state': 'present', 'purge': False, 'ipv6_quiet': False, 'netns': None}
-    for part in topology.PARTS:
-        out[part.option] = lists.get(part.option, [])
-    return out
+    return fake_params(topology.TopologyKind, name='lab', **lists)
 
 
 def observed(links=None, remotes=None):

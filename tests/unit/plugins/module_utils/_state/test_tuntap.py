@@ -12,24 +12,13 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._state import tuntap as tuntap_mod
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import params_for
 
 NS = 'tns'
 
 
-def params(**kw):
-    out = {'name': 'tap0', 'state': 'present', 'netns': NS, 'mode': 'tap', 'user': None, 'group': None,
-           'multi_queue': False, 'packet_info': False, 'vnet_hdr': False, 'mtu': None, 'up': True}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(TuntapKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None, netns=None, mode=None).items():
-        assert spec[key].get('default') == value, key
+params = params_for(TuntapKind, name='tap0', netns=NS, mode='tap')
 
 
 def tun(**kw):

@@ -14,8 +14,8 @@ import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params_for, run_steps
 
 MAC_A = '02:00:00:00:00:0a'
 MAC_B = '02:00:00:00:00:0b'
@@ -23,27 +23,13 @@ MAC_B = '02:00:00:00:00:0b'
 
 # -- input as AnsibleModule gives it ---------------------------------------------------------
 def peer(**kw):
-    out = {'name': 'eth0', 'netns': None, 'mac': None, 'master': None, 'addresses': None, 'up': True}
+    """The peer sub-option as a task gives it (params() fills the rest as AnsibleModule does)."""
+    out = {'name': 'eth0'}
     out.update(kw)
     return out
 
 
-def params(**kw):
-    out = {'name': 'v0', 'state': 'present', 'peer': None, 'mtu': None, 'purge_addresses': False,
-           'mac': None, 'master': None, 'addresses': None, 'up': True, 'netns': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helpers_match_the_argument_spec():
-    spec = argument_spec(VethKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None).items():
-        assert spec[key].get('default') == value, key
-    sub = spec['peer']['options']
-    assert sorted(sub) == sorted(peer())
-    for key, value in peer(name=None).items():
-        assert sub[key].get('default') == value, key
+params = params_for(VethKind, name='v0')
 
 
 # -- observed data as Session.links gives it ------------------------------------------------
@@ -92,7 +78,7 @@ def test_desired_normalises():
         netns='ns1', mtu='9000', mac='02-00-00-00-00-0A', addresses=['fd00:0::1/64'], master='',
         peer=peer(name='eth0', netns='  ns2 ', master='br0', addresses=['10.0.0.2/24'])))
     assert out == {
-        'name': 'v0', 'netns': 'ns1', 'state': 'present', 'mtu': 9000, 'purge_addresses': False,
+        'name': 'v0', 'obj': 'veth v0', 'netns': 'ns1', 'state': 'present', 'mtu': 9000, 'purge_addresses': False,
         'end': {'mac': MAC_A, 'master': '', 'addresses': ['fd00::1/64'], 'up': True},
         'peer': {'name': 'eth0', 'netns': 'ns2', 'mac': None, 'master': 'br0', 'addresses': ['10.0.0.2/24'],
                  'up': True},
@@ -413,3 +399,32 @@ def test_absent_already():
     plan, _ctx = plan_of(params(netns='ns1', state='absent'), observed({'ns1': {'lo': lo()}}, 'ns1', None))
     assert ops(plan) == []
     assert plan.diff()['before'] == plan.diff()['after'] == {'state': 'absent'}
+
+
+# -- result (the plan's after) and read_back (the kernel's, after a real run that changed) -------
+def run_pair(check_mode=False):
+    """A new pair v0 / eth0 in ns2; once applied the kernel holds both ends with MACs it chose."""
+    session = FakeSession(links={None: {'lo': lo()}, 'ns2': {'lo': lo()}})
+
+    def kernel(actions):
+        made = pair_links(None, 'v0', 'ns2', 'eth0')
+        session.links_of[None].update(made[None])
+        session.links_of['ns2'].update(made['ns2'])
+    ran = run_steps(VethKind(), params(peer=peer(netns='ns2')), FakeIo(session, on_apply=kernel),
+                    check_mode=check_mode)
+    return ran, session
+
+
+def test_read_back_after_a_real_run_reports_both_ends_as_the_kernel_has_them():
+    ran, session = run_pair()
+    veth = ran.result['veth']
+    assert (veth['mac'], veth['peer']['mac']) == (MAC_A, MAC_B)      # chosen by the kernel
+    assert veth['peer']['name'] == 'eth0' and veth['peer']['netns'] == 'ns2'
+    assert session.reads('links') == [None, 'ns2', None, 'ns2']     # observe, then read_back
+
+
+def test_check_mode_returns_the_plans_after_and_reads_nothing_back():
+    ran, session = run_pair(check_mode=True)
+    assert ran.result == {'veth': ran.plan.after["veth v0 (the current namespace)"]}
+    assert 'mac' not in ran.result['veth']
+    assert session.reads('links') == [None, 'ns2']

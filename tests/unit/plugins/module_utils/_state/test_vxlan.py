@@ -13,26 +13,14 @@ import pytest
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
 from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession, params_for
 
 NS = 'ns1'
 OBJ = "vxlan vx0 in namespace 'ns1'"
 
 
-def params(**kw):
-    out = {'name': 'vx0', 'state': 'present', 'netns': NS, 'vni': 42, 'remote': None, 'group': None,
-           'local': None, 'dev': None, 'port': 4789, 'ttl': None, 'learning': True, 'mtu': None, 'up': True,
-           'remotes': None}
-    out.update(kw)
-    return out
-
-
-def test_params_helper_matches_the_argument_spec():
-    spec = argument_spec(VxlanKind())
-    assert sorted(spec) == sorted(params())
-    for key, value in params(name=None, netns=None, vni=None).items():
-        assert spec[key].get('default') == value, key
+params = params_for(VxlanKind, name='vx0', netns=NS, vni=42)
 
 
 def link(name, kind='veth', index=2, **kw):
@@ -127,7 +115,7 @@ def test_create_unicast():
     assert diff['before'] == {'state': 'absent'}
     assert diff['after'] == {'state': 'present', 'netns': NS, 'kind': 'vxlan', 'vni': 42, 'remote': '10.0.0.2',
                              'group': None, 'local': '10.0.0.1', 'dev': 'eth0', 'port': 4789, 'ttl': 0,
-                             'learning': True, 'up': True}
+                             'learning': True, 'up': True, 'master': None}
 
 
 def test_create_with_mtu_and_down():
@@ -239,19 +227,14 @@ def test_absent():
 
 
 # -- apply's keywords -----------------------------------------------------------------------
-class FakeSession(object):
-    def index(self, ref, name):
-        return {'eth0': 2}.get(name)
-
-
 def test_vxlan_kwargs():
     plan, _ctx = plan_for(world(), ttl=3, learning=False, **UNICAST)
     action = plan.actions[0]
-    assert apply.vxlan_kwargs(FakeSession(), action, action.params['vxlan']) == {
+    assert apply.vxlan_kwargs(FakeSession(ifaces={NS: {'eth0': 2}}), action, action.params['vxlan']) == {
         'vxlan_id': 42, 'vxlan_port': 4789, 'vxlan_ttl': 3, 'vxlan_learning': 0, 'vxlan_group': '10.0.0.2',
         'vxlan_local': '10.0.0.1', 'vxlan_link': 2}
     plan, _ctx = plan_for(world(), remote='fd00::2', local='fd00::1')
-    kwargs = apply.vxlan_kwargs(FakeSession(), plan.actions[0], plan.actions[0].params['vxlan'])
+    kwargs = apply.vxlan_kwargs(FakeSession(ifaces={NS: {'eth0': 2}}), plan.actions[0], plan.actions[0].params['vxlan'])
     assert (kwargs['vxlan_group6'], kwargs['vxlan_local6']) == ('fd00::2', 'fd00::1')
     assert 'vxlan_ttl' not in kwargs and 'vxlan_link' not in kwargs
 
@@ -325,22 +308,11 @@ class RecordingSocket(object):
         return [{'vx0': 10, 'eth0': 2}[ifname]] if ifname in ('vx0', 'eth0', 'br0') else []
 
 
-class ApplySession(FakeSession):
-    def __init__(self, sock):
-        self.sock = sock
-
-    def socket(self, ref):
-        return self.sock
-
-    def index(self, ref, name):
-        return {'eth0': 2, 'vx0': 10, 'br0': 3}.get(name)
-
-
 def test_failed_recreate_restores_the_old_device():
     plan, _ctx = plan_for(world(vx(up=True, mtu=1400)), vni=43, **UNICAST)
     sock = RecordingSocket(fail_vni=43)
     with pytest.raises(apply.ApplyError) as err:
-        apply.apply_plan(ApplySession(sock), plan.actions)
+        apply.apply_plan(FakeSession(sock=sock, ifaces={NS: {'eth0': 2, 'vx0': 10, 'br0': 3}}), plan.actions)
     assert err.value.option == 'vni'
     assert [c for c, _k in sock.calls] == ['del', 'add', 'add']
     restored = sock.calls[-1][1]
