@@ -40,8 +40,8 @@ def test_decoders_agree_on_real_links(python):
     os.makedirs(log_dir, exist_ok=True)
     log = os.path.join(log_dir, 'decoders.json')
     with open(log, 'w') as handle:
-        handle.write('# %s\n# exit %s after %.1f s\n%s%s' % (' '.join(argv), proc.returncode,
-                                                            time.monotonic() - started, out, err))
+        elapsed = time.monotonic() - started
+        handle.write('# %s\n# exit %s after %.1f s\n%s%s' % (' '.join(argv), proc.returncode, elapsed, out, err))
     assert proc.returncode == 0, 'decoders_runner failed (exit %s, log %s):\n%s' % (proc.returncode, log, err[-3000:])
     report = json.loads(out)
     assert report['pyroute2'].startswith(python.pyroute2), report['pyroute2']
