@@ -52,6 +52,11 @@ def _field(msg, name, default=None):
         return default
 
 
+def _get(attrs, name, default=None):
+    value = attrs.get(name)
+    return default if value is None else value
+
+
 def centis_to_seconds(value):
     return None if value is None else round(value / 100.0, 2)
 
@@ -60,72 +65,98 @@ def seconds_to_centis(value):
     return int(round(float(value) * 100))
 
 
-def parse_bridge(info_data):
-    """IFLA_INFO_DATA of a bridge -> options in seconds and booleans."""
-    if info_data is None:
+# -- RTM_NEWLINK: one decoder, two ways in ---------------------------------------------------
+# Both readers reduce a message to plain mappings {attribute name: value} and hand them to
+# ``plain_link()``: ``parse_link`` with pyroute2's ``get_attr`` on its messages, ``rawdump.decode_link``
+# with struct on the bytes (its tables give each name its number and wire format). What an
+# observation knows of a link is decided here only, once for both.
+#
+# The values of such a mapping: str for text, 'aa:bb:cc:dd:ee:ff' for a MAC, the text of an IP
+# address (any spelling), int for numbers and flags; IFLA_OPERSTATE an int or pyroute2's upper-case
+# name; IFLA_VXLAN_PORT in host order. An attribute the kernel did not send is absent or None.
+LINK_ATTRS = ('IFLA_IFNAME', 'IFLA_MTU', 'IFLA_ADDRESS', 'IFLA_OPERSTATE', 'IFLA_MASTER', 'IFLA_IFALIAS',
+              'IFLA_LINK', 'IFLA_LINK_NETNSID', 'IFLA_CARRIER')
+# IFLA_LINKINFO -> IFLA_INFO_DATA of the kinds whose options an observation reports (under the kind's
+# name: link['bridge'], link['tun'], link['vxlan']). veth, lo and the rest report none.
+INFO_DATA_ATTRS = {
+    'bridge': ('IFLA_BR_FORWARD_DELAY', 'IFLA_BR_HELLO_TIME', 'IFLA_BR_MAX_AGE', 'IFLA_BR_AGEING_TIME',
+               'IFLA_BR_STP_STATE', 'IFLA_BR_PRIORITY', 'IFLA_BR_VLAN_FILTERING', 'IFLA_BR_TOPOLOGY_CHANGE'),
+    'tun': ('IFLA_TUN_OWNER', 'IFLA_TUN_GROUP', 'IFLA_TUN_TYPE', 'IFLA_TUN_PI', 'IFLA_TUN_VNET_HDR',
+            'IFLA_TUN_PERSIST', 'IFLA_TUN_MULTI_QUEUE'),
+    'vxlan': ('IFLA_VXLAN_ID', 'IFLA_VXLAN_GROUP', 'IFLA_VXLAN_LINK', 'IFLA_VXLAN_LOCAL', 'IFLA_VXLAN_TTL',
+              'IFLA_VXLAN_LEARNING', 'IFLA_VXLAN_PORT', 'IFLA_VXLAN_GROUP6', 'IFLA_VXLAN_LOCAL6'),
+}
+
+
+def parse_bridge(data):
+    """IFLA_INFO_DATA of a bridge ({name: value}, see LINK_ATTRS) -> options in seconds and booleans."""
+    if data is None:
         return {}
     out = {}
     for key, attr in BRIDGE_TIMERS.items():
-        out[key] = centis_to_seconds(_attr(info_data, attr))
-    out['stp'] = bool(_attr(info_data, 'IFLA_BR_STP_STATE', 0))
-    out['vlan_filtering'] = bool(_attr(info_data, 'IFLA_BR_VLAN_FILTERING', 0))
-    out['priority'] = _attr(info_data, 'IFLA_BR_PRIORITY')
+        out[key] = centis_to_seconds(data.get(attr))
+    out['stp'] = bool(_get(data, 'IFLA_BR_STP_STATE', 0))
+    out['vlan_filtering'] = bool(_get(data, 'IFLA_BR_VLAN_FILTERING', 0))
+    out['priority'] = data.get('IFLA_BR_PRIORITY')
     # While STP handles a topology change the kernel ages the FDB at twice the forward delay and
     # reports THAT as the ageing time, not the configured one (802.1D; the flag can stay set once
     # STP is turned off in the middle of one, until the ageing time is written).
-    out['topology_change'] = bool(_attr(info_data, 'IFLA_BR_TOPOLOGY_CHANGE', 0))
+    out['topology_change'] = bool(_get(data, 'IFLA_BR_TOPOLOGY_CHANGE', 0))
     return out
 
 
-def parse_tun(info_data, carrier):
-    """IFLA_INFO_DATA of a tun/tap (kind 'tun') -> plain options. OWNER and GROUP are absent when
-    unset (None). ``carrier``: a persistent tun/tap has carrier only while a process holds it."""
+def parse_tun(data, carrier):
+    """IFLA_INFO_DATA of a tun/tap (kind 'tun'; {name: value} or None) -> plain options. OWNER and
+    GROUP are absent when unset (None). ``carrier``: a persistent tun/tap has carrier only while a
+    process holds it."""
+    data = data or {}
     return {
-        'mode': TUN_TYPES.get(_attr(info_data, 'IFLA_TUN_TYPE')),
-        'owner': _attr(info_data, 'IFLA_TUN_OWNER'),
-        'group': _attr(info_data, 'IFLA_TUN_GROUP'),
-        'packet_info': bool(_attr(info_data, 'IFLA_TUN_PI', 0)),
-        'vnet_hdr': bool(_attr(info_data, 'IFLA_TUN_VNET_HDR', 0)),
-        'persist': bool(_attr(info_data, 'IFLA_TUN_PERSIST', 0)),
-        'multi_queue': bool(_attr(info_data, 'IFLA_TUN_MULTI_QUEUE', 0)),
+        'mode': TUN_TYPES.get(data.get('IFLA_TUN_TYPE')),
+        'owner': data.get('IFLA_TUN_OWNER'),
+        'group': data.get('IFLA_TUN_GROUP'),
+        'packet_info': bool(_get(data, 'IFLA_TUN_PI', 0)),
+        'vnet_hdr': bool(_get(data, 'IFLA_TUN_VNET_HDR', 0)),
+        'persist': bool(_get(data, 'IFLA_TUN_PERSIST', 0)),
+        'multi_queue': bool(_get(data, 'IFLA_TUN_MULTI_QUEUE', 0)),
         'in_use': bool(carrier),
     }
 
 
-def parse_vxlan(info_data):
-    """IFLA_INFO_DATA of a vxlan -> {'vni','remote','group','local','link_index','port','ttl','learning'}.
+def _ip_text(value):
+    """Canonical text of an address, None for none or the unspecified address."""
+    if not value:
+        return None
+    text = str(ipaddress.ip_address(value))
+    return None if text in ('0.0.0.0', '::') else text
+
+
+def parse_vxlan(data):
+    """IFLA_INFO_DATA of a vxlan ({name: value}) -> {'vni','remote','group','local','link_index','port',
+    'ttl','learning'}.
 
     The kernel keeps the unicast peer and the multicast group in one attribute (IFLA_VXLAN_GROUP or
     IFLA_VXLAN_GROUP6): a multicast address is the group, any other the remote. IFLA_VXLAN_PORT travels
-    in network byte order; pyroute2 (0.7.2 and 0.9.x) decodes it as a big-endian 16-bit field, so the
-    value here is the port number. 'link_index' is the underlay's ifindex (0/None: no underlay); the
-    observer turns it into a name."""
-    if info_data is None:
+    in network byte order; pyroute2 (0.7.2 and 0.9.x) decodes it as a big-endian 16-bit field, and so
+    does rawdump, so the value here is the port number. 'link_index' is the underlay's ifindex
+    (0/None: no underlay); the observer turns it into a name."""
+    if data is None:
         return {}
-    peer = _attr(info_data, 'IFLA_VXLAN_GROUP') or _attr(info_data, 'IFLA_VXLAN_GROUP6')
-    local = _attr(info_data, 'IFLA_VXLAN_LOCAL') or _attr(info_data, 'IFLA_VXLAN_LOCAL6')
+    peer = _ip_text(data.get('IFLA_VXLAN_GROUP') or data.get('IFLA_VXLAN_GROUP6'))
     remote = group = None
-    if peer:
-        peer = str(ipaddress.ip_address(peer))
-        if peer in ('0.0.0.0', '::'):
-            peer = None
-        elif ipaddress.ip_address(peer).is_multicast:
+    if peer is not None:
+        if ipaddress.ip_address(peer).is_multicast:
             group = peer
         else:
             remote = peer
-    if local:
-        local = str(ipaddress.ip_address(local))
-        if local in ('0.0.0.0', '::'):
-            local = None
-    learning = _attr(info_data, 'IFLA_VXLAN_LEARNING')
+    learning = data.get('IFLA_VXLAN_LEARNING')
     return {
-        'vni': _attr(info_data, 'IFLA_VXLAN_ID'),
+        'vni': data.get('IFLA_VXLAN_ID'),
         'remote': remote,
         'group': group,
-        'local': local,
-        'link_index': _attr(info_data, 'IFLA_VXLAN_LINK') or None,
-        'port': _attr(info_data, 'IFLA_VXLAN_PORT'),
-        'ttl': _attr(info_data, 'IFLA_VXLAN_TTL', 0),
+        'local': _ip_text(data.get('IFLA_VXLAN_LOCAL') or data.get('IFLA_VXLAN_LOCAL6')),
+        'link_index': data.get('IFLA_VXLAN_LINK') or None,
+        'port': data.get('IFLA_VXLAN_PORT'),
+        'ttl': _get(data, 'IFLA_VXLAN_TTL', 0),
         'learning': None if learning is None else bool(learning),
     }
 
@@ -136,38 +167,53 @@ def _operstate(value):
     return OPERSTATES.get(value, 'unknown')
 
 
-def parse_link(msg):
-    """RTM_NEWLINK -> {'name','index','kind','mtu','mac','up','operstate','master_index',
-    'alias','link_index','link_netnsid','bridge'}. Names of master and peer are filled in later
-    by the observer, which knows the other links and namespaces."""
-    flags = _field(msg, 'flags', 0) or 0
-    info = _attr(msg, 'IFLA_LINKINFO')
-    kind = _attr(info, 'IFLA_INFO_KIND') if info is not None else None
+def plain_link(index, flags, kind, attrs, data=None):
+    """The plain link of an RTM_NEWLINK, from its header (ifindex, flags), IFLA_INFO_KIND (None when
+    absent) and plain mappings of its attributes (LINK_ATTRS) and of IFLA_INFO_DATA (the kind's
+    INFO_DATA_ATTRS; None when absent) -> {'name','index','kind','mtu','mac','up','operstate',
+    'master_index','alias','link_index','link_netnsid'} plus 'bridge', 'tun' or 'vxlan' for those
+    kinds. Names of master and peer are filled in later by the observer, which knows the other links
+    and namespaces."""
+    flags = flags or 0
     if kind is None:
         kind = 'loopback' if flags & IFF_LOOPBACK else 'device'
-    link_netnsid = _attr(msg, 'IFLA_LINK_NETNSID')
+    link_netnsid = attrs.get('IFLA_LINK_NETNSID')
     if link_netnsid in NSID_NONE:
         link_netnsid = None
     out = {
-        'name': _attr(msg, 'IFLA_IFNAME'),
-        'index': _field(msg, 'index'),
+        'name': attrs.get('IFLA_IFNAME'),
+        'index': index,
         'kind': kind,
-        'mtu': _attr(msg, 'IFLA_MTU'),
-        'mac': _attr(msg, 'IFLA_ADDRESS'),
+        'mtu': attrs.get('IFLA_MTU'),
+        'mac': attrs.get('IFLA_ADDRESS'),
         'up': bool(flags & IFF_UP),
-        'operstate': _operstate(_attr(msg, 'IFLA_OPERSTATE')),
-        'master_index': _attr(msg, 'IFLA_MASTER') or None,
-        'alias': _attr(msg, 'IFLA_IFALIAS') or None,
-        'link_index': _attr(msg, 'IFLA_LINK'),
+        'operstate': _operstate(attrs.get('IFLA_OPERSTATE')),
+        'master_index': attrs.get('IFLA_MASTER') or None,
+        'alias': attrs.get('IFLA_IFALIAS') or None,
+        'link_index': attrs.get('IFLA_LINK'),
         'link_netnsid': link_netnsid,
     }
     if kind == 'bridge':
-        out['bridge'] = parse_bridge(_attr(info, 'IFLA_INFO_DATA'))
-    if kind == 'tun':
-        out['tun'] = parse_tun(_attr(info, 'IFLA_INFO_DATA'), _attr(msg, 'IFLA_CARRIER', 0))
-    if kind == 'vxlan':
-        out['vxlan'] = parse_vxlan(_attr(info, 'IFLA_INFO_DATA'))
+        out['bridge'] = parse_bridge(data)
+    elif kind == 'tun':
+        out['tun'] = parse_tun(data, _get(attrs, 'IFLA_CARRIER', 0))
+    elif kind == 'vxlan':
+        out['vxlan'] = parse_vxlan(data)
     return out
+
+
+def parse_link(msg):
+    """A pyroute2 RTM_NEWLINK message -> the plain link (see ``plain_link``)."""
+    info = _attr(msg, 'IFLA_LINKINFO')
+    kind = _attr(info, 'IFLA_INFO_KIND') if info is not None else None
+    data = None
+    names = INFO_DATA_ATTRS.get(kind)
+    if names:
+        nested = _attr(info, 'IFLA_INFO_DATA')
+        if nested is not None:
+            data = dict((name, _attr(nested, name)) for name in names)
+    attrs = dict((name, _attr(msg, name)) for name in LINK_ATTRS)
+    return plain_link(_field(msg, 'index'), _field(msg, 'flags', 0), kind, attrs, data)
 
 
 def parse_addr(msg):

@@ -6,9 +6,11 @@
 pyroute2 decodes every attribute of every message into objects; at hundreds of namespaces that
 decoding, and opening one IPRoute per namespace, is most of the time of an observation that finds
 nothing to change. This reader asks the same dumps (RTM_GETLINK, RTM_GETADDR) and decodes only
-the attributes ``parse.parse_link`` / ``parse.parse_addr`` use, into the same plain dicts (tun/tap
-options included). It only reads; every change still goes through pyroute2 (apply.py). Bridge options (nested
-IFLA_INFO_DATA) are left to pyroute2: the caller re-reads bridges with ``parse.parse_link``.
+the attributes parse.py names (``parse.LINK_ATTRS``, ``parse.INFO_DATA_ATTRS``) into the same
+plain {name: value} mappings the pyroute2 path makes, which ``parse.plain_link`` turns into the
+link: what a link is made of is decided there once, for both readers; here are only the numbers
+and wire formats (LINK, INFO_DATA). It only reads; every change goes through pyroute2 (apply.py)
+or rawlink.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -42,7 +44,24 @@ IFLA_CARRIER = 33
 IFLA_LINK_NETNSID = 37
 IFLA_INFO_KIND = 1
 IFLA_INFO_DATA = 2
-# IFLA_INFO_DATA of kind 'tun' (<linux/if_link.h>): u32 owner and group, u8 flags.
+# IFLA_INFO_DATA of kind 'bridge', 'vxlan' and 'tun' (<linux/if_link.h>).
+IFLA_BR_FORWARD_DELAY = 1
+IFLA_BR_HELLO_TIME = 2
+IFLA_BR_MAX_AGE = 3
+IFLA_BR_AGEING_TIME = 4
+IFLA_BR_STP_STATE = 5
+IFLA_BR_PRIORITY = 6
+IFLA_BR_VLAN_FILTERING = 7
+IFLA_BR_TOPOLOGY_CHANGE = 14
+IFLA_VXLAN_ID = 1
+IFLA_VXLAN_GROUP = 2
+IFLA_VXLAN_LINK = 3
+IFLA_VXLAN_LOCAL = 4
+IFLA_VXLAN_TTL = 5
+IFLA_VXLAN_LEARNING = 7
+IFLA_VXLAN_PORT = 15
+IFLA_VXLAN_GROUP6 = 16
+IFLA_VXLAN_LOCAL6 = 17
 IFLA_TUN_OWNER = 1
 IFLA_TUN_GROUP = 2
 IFLA_TUN_TYPE = 3
@@ -57,8 +76,10 @@ _NLMSGHDR = struct.Struct('=IHHII')
 _IFINFOMSG = struct.Struct('=BxHiII')
 _IFADDRMSG = struct.Struct('=BBBBI')
 _RTATTR = struct.Struct('=HH')
+_U16 = struct.Struct('=H')
 _U32 = struct.Struct('=I')
 _S32 = struct.Struct('=i')
+_BE16 = struct.Struct('>H')
 
 
 def open_socket():
@@ -92,56 +113,111 @@ def _u8(raw):
     return bytearray(raw)[0] if raw else 0
 
 
-def decode_tun(info_data, carrier):
-    """IFLA_INFO_DATA of a tun/tap -> the dict parse.parse_tun makes."""
-    a = attrs(info_data, 0, len(info_data))
-    return {
-        'mode': parse.TUN_TYPES.get(_u8(a[IFLA_TUN_TYPE])) if IFLA_TUN_TYPE in a else None,
-        'owner': _U32.unpack(a[IFLA_TUN_OWNER])[0] if IFLA_TUN_OWNER in a else None,
-        'group': _U32.unpack(a[IFLA_TUN_GROUP])[0] if IFLA_TUN_GROUP in a else None,
-        'packet_info': bool(_u8(a.get(IFLA_TUN_PI))),
-        'vnet_hdr': bool(_u8(a.get(IFLA_TUN_VNET_HDR))),
-        'persist': bool(_u8(a.get(IFLA_TUN_PERSIST))),
-        'multi_queue': bool(_u8(a.get(IFLA_TUN_MULTI_QUEUE))),
-        'in_use': bool(carrier),
-    }
+def _u16(raw):
+    return _U16.unpack_from(raw)[0]
+
+
+def _u32(raw):
+    return _U32.unpack_from(raw)[0]
+
+
+def _s32(raw):
+    return _S32.unpack_from(raw)[0]
+
+
+def _be16(raw):
+    return _BE16.unpack_from(raw)[0]
+
+
+def _ip4(raw):
+    return socket.inet_ntop(socket.AF_INET, raw[:4])
+
+
+def _ip6(raw):
+    return socket.inet_ntop(socket.AF_INET6, raw[:16])
+
+
+# Wire format of every attribute parse.py reads: {number: (pyroute2's name, decoder)}
+# (<linux/if_link.h>; test_rawdump checks these names are exactly parse.LINK_ATTRS and
+# parse.INFO_DATA_ATTRS, the integration test test_decoders the numbers and formats on real links).
+LINK = {
+    IFLA_ADDRESS: ('IFLA_ADDRESS', _mac),
+    IFLA_IFNAME: ('IFLA_IFNAME', _text),
+    IFLA_MTU: ('IFLA_MTU', _u32),
+    IFLA_LINK: ('IFLA_LINK', _u32),
+    IFLA_MASTER: ('IFLA_MASTER', _u32),
+    IFLA_OPERSTATE: ('IFLA_OPERSTATE', _u8),
+    IFLA_IFALIAS: ('IFLA_IFALIAS', _text),
+    IFLA_CARRIER: ('IFLA_CARRIER', _u8),
+    IFLA_LINK_NETNSID: ('IFLA_LINK_NETNSID', _s32),
+}
+INFO_DATA = {
+    'bridge': {
+        IFLA_BR_FORWARD_DELAY: ('IFLA_BR_FORWARD_DELAY', _u32),
+        IFLA_BR_HELLO_TIME: ('IFLA_BR_HELLO_TIME', _u32),
+        IFLA_BR_MAX_AGE: ('IFLA_BR_MAX_AGE', _u32),
+        IFLA_BR_AGEING_TIME: ('IFLA_BR_AGEING_TIME', _u32),
+        IFLA_BR_STP_STATE: ('IFLA_BR_STP_STATE', _u32),
+        IFLA_BR_PRIORITY: ('IFLA_BR_PRIORITY', _u16),
+        IFLA_BR_VLAN_FILTERING: ('IFLA_BR_VLAN_FILTERING', _u8),
+        IFLA_BR_TOPOLOGY_CHANGE: ('IFLA_BR_TOPOLOGY_CHANGE', _u8),
+    },
+    'tun': {
+        IFLA_TUN_OWNER: ('IFLA_TUN_OWNER', _u32),
+        IFLA_TUN_GROUP: ('IFLA_TUN_GROUP', _u32),
+        IFLA_TUN_TYPE: ('IFLA_TUN_TYPE', _u8),
+        IFLA_TUN_PI: ('IFLA_TUN_PI', _u8),
+        IFLA_TUN_VNET_HDR: ('IFLA_TUN_VNET_HDR', _u8),
+        IFLA_TUN_PERSIST: ('IFLA_TUN_PERSIST', _u8),
+        IFLA_TUN_MULTI_QUEUE: ('IFLA_TUN_MULTI_QUEUE', _u8),
+    },
+    'vxlan': {
+        IFLA_VXLAN_ID: ('IFLA_VXLAN_ID', _u32),
+        IFLA_VXLAN_GROUP: ('IFLA_VXLAN_GROUP', _ip4),
+        IFLA_VXLAN_LINK: ('IFLA_VXLAN_LINK', _u32),
+        IFLA_VXLAN_LOCAL: ('IFLA_VXLAN_LOCAL', _ip4),
+        IFLA_VXLAN_TTL: ('IFLA_VXLAN_TTL', _u8),
+        IFLA_VXLAN_LEARNING: ('IFLA_VXLAN_LEARNING', _u8),
+        IFLA_VXLAN_PORT: ('IFLA_VXLAN_PORT', _be16),
+        IFLA_VXLAN_GROUP6: ('IFLA_VXLAN_GROUP6', _ip6),
+        IFLA_VXLAN_LOCAL6: ('IFLA_VXLAN_LOCAL6', _ip6),
+    },
+}
+
+
+def named_attrs(data, offset, end, table, nested=None):
+    """{name: value} of the rtattrs between offset and end that ``table`` knows ({number: (name,
+    decoder)}); the payload of attribute ``nested`` (a number), if there, as bytes under that number."""
+    out = {}
+    while offset + 4 <= end:
+        length, kind = _RTATTR.unpack_from(data, offset)
+        if length < 4:
+            break
+        kind &= 0x3fff
+        entry = table.get(kind)
+        if entry is not None:
+            out[entry[0]] = entry[1](data[offset + 4:offset + length])
+        elif kind == nested:
+            out[kind] = data[offset + 4:offset + length]
+        offset += (length + 3) & ~3
+    return out
 
 
 def decode_link(data, offset, end):
-    """One RTM_NEWLINK body -> the dict parse.parse_link makes (without 'bridge')."""
+    """One RTM_NEWLINK body -> the plain link of parse.plain_link (what parse.parse_link gives)."""
     _family, _type, index, flags, _change = _IFINFOMSG.unpack_from(data, offset)
-    a = attrs(data, offset + _IFINFOMSG.size, end)
-    kind = None
-    nested = {}
-    if IFLA_LINKINFO in a:
-        info = a[IFLA_LINKINFO]
+    found = named_attrs(data, offset + _IFINFOMSG.size, end, LINK, IFLA_LINKINFO)
+    kind = info_data = None
+    info = found.pop(IFLA_LINKINFO, None)
+    if info is not None:
         nested = attrs(info, 0, len(info))
         if IFLA_INFO_KIND in nested:
             kind = _text(nested[IFLA_INFO_KIND])
-    if kind is None:
-        kind = 'loopback' if flags & parse.IFF_LOOPBACK else 'device'
-    netnsid = _S32.unpack(a[IFLA_LINK_NETNSID])[0] if IFLA_LINK_NETNSID in a else None
-    if netnsid in parse.NSID_NONE:
-        netnsid = None
-    master = _U32.unpack(a[IFLA_MASTER])[0] if IFLA_MASTER in a else 0
-    alias = _text(a[IFLA_IFALIAS]) if IFLA_IFALIAS in a else None
-    operstate = bytearray(a[IFLA_OPERSTATE])[0] if IFLA_OPERSTATE in a else 0
-    out = {
-        'name': _text(a[IFLA_IFNAME]) if IFLA_IFNAME in a else None,
-        'index': index,
-        'kind': kind,
-        'mtu': _U32.unpack(a[IFLA_MTU])[0] if IFLA_MTU in a else None,
-        'mac': _mac(a[IFLA_ADDRESS]) if IFLA_ADDRESS in a else None,
-        'up': bool(flags & parse.IFF_UP),
-        'operstate': parse.OPERSTATES.get(operstate, 'unknown'),
-        'master_index': master or None,
-        'alias': alias or None,
-        'link_index': _U32.unpack(a[IFLA_LINK])[0] if IFLA_LINK in a else None,
-        'link_netnsid': netnsid,
-    }
-    if kind == 'tun':
-        out['tun'] = decode_tun(nested.get(IFLA_INFO_DATA, b''), _u8(a.get(IFLA_CARRIER)))
-    return out
+            table = INFO_DATA.get(kind)
+            if table is not None and IFLA_INFO_DATA in nested:
+                raw = nested[IFLA_INFO_DATA]
+                info_data = named_attrs(raw, 0, len(raw), table)
+    return parse.plain_link(index, flags, kind, found, info_data)
 
 
 def decode_addr(data, offset, end):

@@ -127,7 +127,7 @@ def test_parse_link_bridge_without_info_data():
     assert parse.parse_link(link_msg(name='br0', kind='bridge'))['bridge'] == {}
 
 
-# -- parse_bridge ---------------------------------------------------------------------------
+# -- parse_bridge: a plain {name: value} mapping of IFLA_INFO_DATA----------------------------------------------------------------------
 @pytest.mark.parametrize('data, expected', [
     ({}, {'forward_delay': None, 'hello_time': None, 'max_age': None, 'ageing_time': None,
           'stp': False, 'vlan_filtering': False, 'priority': None}),
@@ -140,7 +140,7 @@ def test_parse_link_bridge_without_info_data():
     ({}, {'topology_change': False}),
 ])
 def test_parse_bridge(data, expected):
-    out = parse.parse_bridge(Msg(attrs=data))
+    out = parse.parse_bridge(data)
     for key, value in expected.items():
         assert out[key] == value, key
 
@@ -254,22 +254,22 @@ def test_parse_link_vxlan_unicast_remote():
 
 
 def test_parse_vxlan_multicast_group_is_group_not_remote():
-    out = parse.parse_vxlan(Msg(attrs=vxlan_data(IFLA_VXLAN_GROUP='239.1.1.1', IFLA_VXLAN_LEARNING=1)))
+    out = parse.parse_vxlan(vxlan_data(IFLA_VXLAN_GROUP='239.1.1.1', IFLA_VXLAN_LEARNING=1))
     assert (out['remote'], out['group'], out['learning']) == (None, '239.1.1.1', True)
 
 
 def test_parse_vxlan_ipv6_addresses_are_canonical():
     data = vxlan_data(IFLA_VXLAN_GROUP=None, IFLA_VXLAN_LOCAL=None, IFLA_VXLAN_LINK=None,
                       IFLA_VXLAN_GROUP6='fd00:0:0::2', IFLA_VXLAN_LOCAL6='FD00::1')
-    out = parse.parse_vxlan(Msg(attrs=data))
+    out = parse.parse_vxlan(data)
     assert (out['remote'], out['group'], out['local'], out['link_index']) == ('fd00::2', None, 'fd00::1', None)
-    group6 = parse.parse_vxlan(Msg(attrs=vxlan_data(IFLA_VXLAN_GROUP=None, IFLA_VXLAN_GROUP6='ff05::100')))
+    group6 = parse.parse_vxlan(vxlan_data(IFLA_VXLAN_GROUP=None, IFLA_VXLAN_GROUP6='ff05::100'))
     assert (group6['remote'], group6['group']) == (None, 'ff05::100')
 
 
 def test_parse_vxlan_without_peer_or_local():
     data = vxlan_data(IFLA_VXLAN_GROUP='0.0.0.0', IFLA_VXLAN_LOCAL=None, IFLA_VXLAN_LINK=0, IFLA_VXLAN_TTL=None)
-    out = parse.parse_vxlan(Msg(attrs=data))
+    out = parse.parse_vxlan(data)
     assert (out['remote'], out['group'], out['local'], out['link_index'], out['ttl']) == (None, None, None, None, 0)
 
 
