@@ -20,6 +20,7 @@ are converged but never marked, so they are never removed by it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import collections
 import errno
 import re
 import time
@@ -100,6 +101,8 @@ PARTS = (
     Part('sysctls', SysctlKind, drop=('state', 'verify')),
 )
 PART = dict((part.option, part) for part in PARTS)
+# The parts that are one device each, planned alike: list option -> the kernel's kind of link.
+DEVICES = collections.OrderedDict([('vxlans', 'vxlan'), ('tuntaps', 'tun')])
 
 # Dependency order of the joined plan (a stable sort keeps each kind's own order within a phase).
 PHASES = ('remove', 'netns', 'bridge', 'link', 'attrs', 'addresses', 'up', 'routes', 'sysctls')
@@ -246,18 +249,12 @@ class TopologyKind(Kind):
             claim(link['netns'], link['name'], where, link['obj'])
             claim(link['peer']['netns'], link['peer']['name'], where + '.peer', link['obj'])
             out['links'].append(link)
-        for i, item in enumerate(params['vxlans'] or []):
-            where = 'vxlans[%d]' % i
-            vxlan = PART['vxlans'].desired(item_of(item), i)
-            vxlan['alias'] = marker
-            claim(vxlan['netns'], vxlan['name'], where, vxlan['obj'])
-            out['vxlans'].append(vxlan)
-        for i, item in enumerate(params['tuntaps'] or []):
-            where = 'tuntaps[%d]' % i
-            tun = PART['tuntaps'].desired(item_of(item), i)
-            tun['alias'] = marker
-            claim(tun['netns'], tun['name'], where, tun['obj'])
-            out['tuntaps'].append(tun)
+        for option in DEVICES:
+            for i, item in enumerate(params[option] or []):
+                device = PART[option].desired(item_of(item), i)
+                device['alias'] = marker    # the ownership mark a new device is created with
+                claim(device['netns'], device['name'], '%s[%d]' % (option, i), device['obj'])
+                out[option].append(device)
         for i, item in enumerate(params['routes'] or []):
             out['routes'].append(PART['routes'].desired(item_of(item), i))
         for i, item in enumerate(params['sysctls'] or []):
@@ -462,27 +459,21 @@ class TopologyKind(Kind):
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
             self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
-        for i, vxlan in enumerate(desired['vxlans']):
-            where = 'vxlans[%d]' % i
-            netns = need(vxlan['netns'], where + '.netns', vxlan['obj'])
-            here = links[netns]
-            seen = {'netns': netns, 'links': here, 'remotes': observed['vxlan_remotes'][i]}
-            if seen['remotes'] is None and vxlan['remotes'] is not None:
-                seen['remotes'] = []    # a namespace this run creates
-            sub = _named(where, VxlanKind().plan, vxlan, seen, ctx)
-            count_ports(sub, where, vxlan['obj'])
-            if vxlan['name'] not in here:
-                here[vxlan['name']] = {'name': vxlan['name'], 'kind': 'vxlan', 'addresses': []}
-            self._join(joined, sub, where)
-        for i, tun in enumerate(desired['tuntaps']):
-            where = 'tuntaps[%d]' % i
-            netns = need(tun['netns'], where + '.netns', tun['obj'])
-            here = links[netns]
-            sub = _named(where, TuntapKind().plan, tun, {'netns': netns, 'links': here}, ctx)
-            count_ports(sub, where, tun['obj'])
-            if tun['name'] not in here:
-                here[tun['name']] = {'name': tun['name'], 'kind': 'tun', 'addresses': []}
-            self._join(joined, sub, where)
+        for option, link_kind in DEVICES.items():
+            for i, device in enumerate(desired[option]):
+                where = '%s[%d]' % (option, i)
+                netns = need(device['netns'], where + '.netns', device['obj'])
+                here = links[netns]
+                seen = {'netns': netns, 'links': here}
+                if option == 'vxlans':
+                    seen['remotes'] = observed['vxlan_remotes'][i]
+                    if seen['remotes'] is None and device['remotes'] is not None:
+                        seen['remotes'] = []    # a namespace this run creates
+                sub = _named(where, PART[option].kind().plan, device, seen, ctx)
+                count_ports(sub, where, device['obj'])
+                if device['name'] not in here:
+                    here[device['name']] = {'name': device['name'], 'kind': link_kind, 'addresses': []}
+                self._join(joined, sub, where)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
             seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
