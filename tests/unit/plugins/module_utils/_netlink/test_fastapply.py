@@ -235,3 +235,38 @@ def test_channels_are_limited(undone, monkeypatch):
     fastapply.apply_plan(session, plan)
     assert sorted(r for r in session.socks if r is not None) == ['n2', 'n3']
     assert len([e for e in kernel.events if e[0] == 'ack']) == 4
+
+
+def test_acks_are_collected_before_a_socket_holds_too_many(undone, monkeypatch):
+    """More than MAX_IN_FLIGHT requests in flight on one socket overflow its receive buffer (ENOBUFS,
+    measured with 1023 veths into one namespace): the writer collects the acks first."""
+    monkeypatch.setattr(fastapply, 'MAX_IN_FLIGHT', 3)
+    kernel = Kernel()
+    session = FakeSession(kernel)
+    plan = bench_plan()[:2] + [Action('addr_add', 'ns0', 'veth peer eth0', {'name': 'eth0', 'address': '10.0.%d.2/16' % i},
+                                      option='links[0].peer.addresses') for i in range(7)]
+    fastapply.apply_plan(session, plan)
+    in_flight, most = 0, 0
+    for event in kernel.events:
+        if event[1] == 'ns0' and event[2] == 'addr':
+            in_flight += 1 if event[0] == 'send' else -1
+            most = max(most, in_flight)
+    assert most == 3
+    assert in_flight == 0
+
+
+def test_a_socket_that_fails_undoes_the_creations_and_names_the_step(undone):
+    kernel = Kernel()
+    session = FakeSession(kernel)
+    real = kernel.answer
+
+    def answer(ref, data):
+        if ref == 'ns0' and struct.unpack_from('=IHHII', data)[1] == rawlink.RTM_NEWADDR:
+            raise OSError(errno.ENOBUFS, 'No buffer space available')
+        return real(ref, data)
+    kernel.answer = answer
+    with pytest.raises(ApplyError) as info:
+        fastapply.apply_plan(session, bench_plan())
+    assert info.value.errno == errno.ENOBUFS
+    assert info.value.option == 'links[0].peer.addresses'
+    assert undone == [('link_delete', None, 'v0'), ('netns_delete', None, 'ns0')]
