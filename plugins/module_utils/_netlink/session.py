@@ -91,6 +91,7 @@ class Session(object):
         self._registered = []   # refs named by the task, in order: canonical names
         self._first_ref = {}    # registered ref -> its identity when registered
         self._canon_of = {}     # identity -> the first registered ref naming it
+        self._home_ident = None
         self._nsid_maps = {}
         self._names_cache = None
         # Opt-in (topology): remember ifindexes by (namespace, name) instead of one lookup per action.
@@ -189,21 +190,25 @@ class Session(object):
         """Remember a reference the task uses, so that observed namespaces are reported under
         the same name the user wrote (a PID and a name of one namespace compare equal): the first
         reference registered for a namespace is its canonical one."""
+        ident = self.identity(ref)
         if ref is not None and ref not in self._first_ref:
             self._registered.append(ref)
-            ident = self.identity(ref)
             self._first_ref[ref] = ident
             if ident is not None:
                 self._canon_of.setdefault(ident, ref)
-        return self.canonical(ref)
+        return self._canonical(ref, ident)
 
     def canonical(self, ref):
         """The reference that stands for ``ref``'s namespace: None for the module's own, else the
         first registered reference to the same namespace, else ``ref`` itself."""
-        ident = self.identity(ref)
+        return self._canonical(ref, self.identity(ref))
+
+    def _canonical(self, ref, ident):
         if ident is None:
             return ref
-        if ident == self.identity(None):
+        if self._home_ident is None:
+            self._home_ident = self.identity(None)
+        if ident == self._home_ident:
             return None
         return self._canon_of.get(ident, ref)
 

@@ -58,6 +58,7 @@ class Part(object):
         self.kind = kind
         self.drop = tuple(drop)
         self.override = override or {}
+        self._defaults = None
 
     def spec(self):
         spec = self.kind.options()
@@ -79,9 +80,12 @@ class Part(object):
         return out
 
     def defaults(self):
-        """Values of the dropped options, as the kind's own module would take them."""
-        spec = self.kind.options()
-        return dict((name, spec[name].get('default')) for name in self.drop)
+        """Values of the dropped options, as the kind's own module would take them (read once: a
+        topology of 1,000 items asks for them 1,000 times)."""
+        if self._defaults is None:
+            spec = self.kind.options()
+            self._defaults = dict((name, spec[name].get('default')) for name in self.drop)
+        return dict(self._defaults)
 
     def desired(self, item, index):
         """Run the kind's desired() on one list item; its messages name the option as the task
