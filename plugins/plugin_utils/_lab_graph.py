@@ -153,10 +153,14 @@ class _Builder(object):
     def node_id(self, host, kind, ns, name=''):
         key = (host, kind, ns, name)
         if key not in self.ids:
-            parts = ([host] if self.multi else []) + [{'netns': 'ns', 'host': 'host'}.get(kind, kind)]
-            parts += [ns] if kind not in ('netns', 'host', 'remote', 'group') else []
-            parts += [name] if name else ([ns] if kind in ('netns', 'group') else [])
-            base = _slug('_'.join(p if p else 'host' for p in parts))
+            parts = [host] if self.multi and host is not None else []
+            if kind == 'host':
+                parts.append('host')
+            elif kind in ('netns', 'group', 'remote'):
+                parts += [{'netns': 'ns'}.get(kind, kind), ns]
+            else:
+                parts += [kind, ns or 'host', name]
+            base = _slug('_'.join(parts))
             ident, n = base, 1
             while ident in self.used_ids:
                 n += 1
