@@ -187,7 +187,7 @@ class _Builder(object):
 
     # namespaces
     def ns_lines(self, host, key, facts):
-        title = (host if self.multi else 'host') + ' (the namespace running the play)' if key == CURRENT else key
+        title = '%s (the namespace running the play)' % host if key == CURRENT else key
         lines = [title]
         for name, link in sorted((facts.get('links') or {}).items(), key=lambda kv: natural(kv[0])):
             if link.get('kind') in ('loopback', 'bridge', 'tun', 'vxlan') or name == 'lo' or link.get('master'):

@@ -25,6 +25,7 @@ STYLE = '''
 body { font-family: Helvetica, Arial, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+h3 { font-size: 0.95em; margin: 0.9em 0 0.2em; }
 .summary { color: #555; }
 .graph svg { max-width: 100%; height: auto; }
 table.matrix { border-collapse: collapse; margin: 0.5em 0; }
@@ -82,7 +83,7 @@ def _as_list(value):
         return []
     if isinstance(value, dict):
         return [value]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and all(isinstance(v, dict) for v in value):
         return list(value)
     raise LabReportError('reachability: expected a netvirt.linux.reachability result or a list of them, got %s'
                          % type(value).__name__)
@@ -223,7 +224,7 @@ def report(data, reachability=None, actions=None, title='netvirt.linux lab', hos
     parts.append('<details><summary>Mermaid text</summary><pre id="mermaid">%s</pre></details>'
                  % esc(_lab_graph.mermaid(model)))
     parts.append('<h2>Reachability</h2>')
-    results = _as_list(reachability)
+    results = [r for r in _as_list(reachability) if r.get('matrix')]     # a skipped probe task has none
     if results:
         parts.append('<p class="legend">%s</p>' % ''.join(
             '<span class="%s" style="background: %s">%s</span>' % (css, _legend_colour(css), esc(text)) for css, text in LEGEND))
