@@ -202,6 +202,9 @@ class _Builder(object):
     def ns_node(self, host, key):
         facts = self.spaces[host].get(key)
         kind = 'host' if key == CURRENT else 'netns'
+        known = self.node_id(host, kind, key, '')
+        if known in self.nodes:
+            return known
         if facts is None:
             lines = [('host' if key == CURRENT else key), '(not read)']
         else:
@@ -218,6 +221,9 @@ class _Builder(object):
         return self.ns_node(host, key)
 
     def bridge_node(self, host, key, name):
+        known = self.node_id(host, 'bridge', key, name)
+        if known in self.nodes:
+            return known
         facts = self.spaces[host].get(key) or {}
         link = (facts.get('links') or {}).get(name) or {}
         bridge = (facts.get('bridges') or {}).get(name) or {}

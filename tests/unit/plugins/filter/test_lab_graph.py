@@ -148,14 +148,14 @@ def test_vxlan_remote_outside_the_lab_and_a_loop_result():
 
 
 def many_on_a_bridge(count):
-    """The bridge lab with c1 copied to c1..cN (addresses 10.0.0.11 on), as a large lab reads back."""
+    """The bridge lab with c1 copied to c1..cN (addresses 10.0.0.11/16 on), as a large lab reads back."""
     info = fixture('bridge')['info']
     template = info['namespaces']['c1']
     host = info['current']
     port = host['links']['br0-1']
     for i in range(1, count + 1):
         ns = copy.deepcopy(template)
-        ns['links']['eth0']['addresses'] = ['10.0.0.%d/24' % (10 + i)]
+        ns['links']['eth0']['addresses'] = ['10.0.%d.%d/16' % divmod(10 + i, 256)]
         ns['links']['eth0']['peer'] = {'name': 'br0-%d' % i, 'netns': None}
         info['namespaces']['c%d' % i] = ns
         link = copy.deepcopy(port)
@@ -169,7 +169,7 @@ def test_collapse_beyond_the_threshold():
     model = lg.graph(many_on_a_bridge(20))
     groups = [n for n in nodes(model).values() if n['kind'] == 'group']
     assert len(groups) == 1
-    assert groups[0]['lines'] == ['20 namespaces', 'c1 ... c20', 'eth0 10.0.0.11/24 ... 10.0.0.30/24', 'default via 10.0.0.1']
+    assert groups[0]['lines'] == ['20 namespaces', 'c1 ... c20', 'eth0 10.0.0.11/16 ... 10.0.0.30/16', 'default via 10.0.0.1']
     assert not [n for n in nodes(model).values() if n['kind'] == 'netns']
     assert edges(model, 'port') == [('bridge_host_br0', groups[0]['id'], '20 veths (eth0)')]
     assert 'tun_host_tap0' in nodes(model)
@@ -228,3 +228,12 @@ def test_bad_input_names_the_problem(bad, message):
 def test_bad_collapse():
     with pytest.raises(AnsibleFilterError, match='collapse must be a number'):
         lab_mermaid(fixture('veth_pair')['info'], collapse='many')
+
+
+def test_five_hundred_namespaces_are_one_group_node():
+    info = many_on_a_bridge(500)
+    model = lg.graph(info)
+    assert sorted(n['kind'] for n in nodes(model).values()) == ['bridge', 'group', 'host', 'tun']
+    group = [n for n in nodes(model).values() if n['kind'] == 'group'][0]
+    assert group['lines'][:3] == ['500 namespaces', 'c1 ... c500', 'eth0 10.0.0.11/16 ... 10.0.1.254/16']
+    assert len(lab_dot(info).splitlines()) < 20
