@@ -27,7 +27,9 @@ extends_documentation_fragment:
   - netvirt.linux.lab_graph
 options:
   reachability:
-    description: A registered M(netvirt.linux.reachability) result, or a list of them (one table each).
+    description:
+      - A registered M(netvirt.linux.reachability) result, a list of them, or a dict of labels to them (one table
+        each, under its label). A skipped task's result (no matrix) is left out.
     type: raw
   actions:
     description:

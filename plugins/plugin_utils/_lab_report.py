@@ -79,12 +79,15 @@ def render_svg(dot_text, dot_command='dot'):
 # ---------------------------------------------------------------- reachability
 
 def _as_list(value):
+    """[(label or None, result)] from a result, a list of results or a dict {label: result}."""
     if value is None:
         return []
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):   # {label: result}
+        return [(str(k), v) for k, v in value.items()]
     if isinstance(value, dict):
-        return [value]
+        return [(None, value)]
     if isinstance(value, (list, tuple)) and all(isinstance(v, dict) for v in value):
-        return list(value)
+        return [(None, v) for v in value]
     raise LabReportError('reachability: expected a netvirt.linux.reachability result or a list of them, got %s'
                          % type(value).__name__)
 
@@ -224,11 +227,13 @@ def report(data, reachability=None, actions=None, title='netvirt.linux lab', hos
     parts.append('<details><summary>Mermaid text</summary><pre id="mermaid">%s</pre></details>'
                  % esc(_lab_graph.mermaid(model)))
     parts.append('<h2>Reachability</h2>')
-    results = [r for r in _as_list(reachability) if r.get('matrix')]     # a skipped probe task has none
+    results = [(label, r) for label, r in _as_list(reachability) if r.get('matrix')]     # a skipped probe task has none
     if results:
         parts.append('<p class="legend">%s</p>' % ''.join(
             '<span class="%s" style="background: %s">%s</span>' % (css, _legend_colour(css), esc(text)) for css, text in LEGEND))
-        for i, result in enumerate(results):
+        for i, (label, result) in enumerate(results):
+            if label:
+                parts.append('<h3>%s</h3>' % esc(label))
             parts.append(matrix_html(result, i + 1))
     else:
         parts.append('<p>No reachability result was given.</p>')

@@ -94,6 +94,8 @@ def test_several_matrices_and_no_matrix():
     page = lab_report(data['info'], reachability=[data['reach'], fixture('routed')['reach']], dot_command='')
     assert 'id="matrix-1"' in page and 'id="matrix-2"' in page
     assert 'No reachability result was given.' in lab_report(data['info'], dot_command='')
+    page = lab_report(data['info'], reachability={'the pair': data['reach'], 'skipped': {'skipped': True}}, dot_command='')
+    assert '<h3>the pair</h3>' in page and 'id="matrix-1"' in page and 'id="matrix-2"' not in page
 
 
 def test_actions_in_the_order_given():
