@@ -69,8 +69,8 @@ def render_svg(dot_text, dot_command='dot'):
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, '%s failed: %s' % (program, exc)
     if proc.returncode != 0:
-        return None, '%s -Tsvg failed (exit %d): %s' % (program, proc.returncode,
-                                                      proc.stderr.decode('utf-8', 'replace').strip())
+        why = proc.stderr.decode('utf-8', 'replace').strip()
+        return None, '%s -Tsvg failed (exit %d): %s' % (program, proc.returncode, why)
     svg = proc.stdout.decode('utf-8', 'replace')
     start = svg.find('<svg')
     return (svg[start:] if start >= 0 else svg), None
@@ -141,9 +141,9 @@ def matrix_html(result, index):
             symbol = '.' if value is None else SYMBOL.get(value, value)
             if css == 'unmet':
                 symbol += '!'
-            title = '; '.join('%s %s%s: %s, expected %s' % (r.get('protocol'), r.get('to'),
-                                                           '/%s' % r['port'] if r.get('port') else '',
-                                                           r.get('detail'), r.get('expect')) for r in mine)
+            title = '; '.join('%s %s%s: %s, expected %s' % (
+                r.get('protocol'), r.get('to'), '/%s' % r['port'] if r.get('port') else '', r.get('detail'), r.get('expect'))
+                for r in mine)
             tds.append('<td class="%s" data-row="%s" data-col="%s" title="%s">%s</td>'
                        % (css, esc(row), esc(column), esc(title), esc(symbol)))
         out.append('<tr><th class="row">%s</th>%s</tr>' % (esc(row), ''.join(tds)))

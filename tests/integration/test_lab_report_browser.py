@@ -50,8 +50,9 @@ def write_report(path):
     with open(FIXTURE) as f:
         data = json.load(f)
     actions = dict((label, data['actions'][label]) for label in ('docker_bridge topology', 'docker_bridge chains'))
-    page = FilterModule().filters()['lab_report'](data['info'], reachability=data['reach'], actions=actions,
-                                                   title='netvirt.linux demo: a Docker-style bridge network')
+    lab_report = FilterModule().filters()['lab_report']
+    page = lab_report(data['info'], reachability=data['reach'], actions=actions,
+                      title='netvirt.linux demo: a Docker-style bridge network')
     with open(path, 'w') as f:
         f.write(page)
     return data
