@@ -237,3 +237,16 @@ def test_five_hundred_namespaces_are_one_group_node():
     group = [n for n in nodes(model).values() if n['kind'] == 'group'][0]
     assert group['lines'][:3] == ['500 namespaces', 'c1 ... c500', 'eth0 10.0.0.11/16 ... 10.0.1.254/16']
     assert len(lab_dot(info).splitlines()) < 20
+
+
+def test_the_filters_import_nothing_of_the_managed_side():
+    """Filters run on the controller: no pyroute2, nothing of module_utils (whose layout may change)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
+    files = [os.path.join(root, 'plugins', 'filter', n) for n in os.listdir(os.path.join(root, 'plugins', 'filter'))]
+    files += [os.path.join(root, 'plugins', 'plugin_utils', n) for n in ('_lab_graph.py', '_lab_report.py')]
+    for path in files:
+        if not path.endswith('.py'):
+            continue
+        with open(path) as f:
+            imports = [line for line in f if line.startswith(('import ', 'from '))]
+        assert not [line for line in imports if 'pyroute2' in line or 'module_utils' in line], path
