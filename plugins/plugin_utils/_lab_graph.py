@@ -487,9 +487,12 @@ def mermaid(data, host='host', collapse=COLLAPSE, vxlan=None):
 # ---------------------------------------------------------------- text
 
 def text(data, host='host', collapse=COLLAPSE, vxlan=None):
-    """The graph as an indented tree from each host node (then anything not reached from it)."""
+    """The graph as an indented tree from each host node (then anything not reached from it). Several hosts:
+    a heading per host; a link to another host's node is one line ``... on HOST`` (that host's tree has it)."""
     model = data if isinstance(data, dict) and 'edges' in data and 'hosts' in data else graph(data, host, collapse, vxlan)
     nodes = dict((n['id'], n) for g in model['hosts'] for n in g['nodes'])
+    groups = [g for g in model['hosts'] if g['name'] is not None and g['nodes']]
+    several = len(groups) > 1
     adjacent = {}
     for edge in model['edges']:
         adjacent.setdefault(edge['a'], []).append((edge, edge['b']))
@@ -499,30 +502,38 @@ def text(data, host='host', collapse=COLLAPSE, vxlan=None):
     def summary(node):
         return '  '.join([str(node['lines'][0])] + [str(line) for line in node['lines'][1:]])
 
-    def walk(ident, prefix):
+    def walk(ident, prefix, here):
         rows = []
         for edge, other in adjacent.get(ident, []):
             if id(edge) in printed:
                 continue
             printed.add(id(edge))
-            rows.append((edge, other, other in seen))
-            seen.add(other)
-        for i, (edge, other, again) in enumerate(rows):
+            elsewhere = several and nodes[other]['host'] not in (None, here)
+            rows.append((edge, other, 'on %s' % nodes[other]['host'] if elsewhere else 'above' if other in seen else None))
+            if not elsewhere:
+                seen.add(other)
+        for i, (edge, other, ref) in enumerate(rows):
             last = i == len(rows) - 1
             link = {'in': '', 'vxlan': '~~%s~~> ' % edge['label']}.get(edge['kind'], '<=%s=> ' % edge['label'])
-            shown = '%s (above)' % nodes[other]['lines'][0] if again else summary(nodes[other])
+            shown = '%s (%s)' % (nodes[other]['lines'][0], ref) if ref else summary(nodes[other])
             out.append('%s%s%s%s' % (prefix, '`-- ' if last else '+-- ', link, shown))
-            if not again:
-                walk(other, prefix + ('    ' if last else '|   '))
+            if not ref:
+                walk(other, prefix + ('    ' if last else '|   '), here)
 
-    roots = [n['id'] for g in model['hosts'] for n in g['nodes'] if n['kind'] == 'host']
-    roots += [n['id'] for g in model['hosts'] for n in g['nodes'] if n['kind'] != 'host']
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        if out:
-            out.append('')
-        out.append(summary(nodes[root]))
-        walk(root, '')
+    for group in (groups if several else [{'name': None, 'nodes': [n for g in model['hosts'] for n in g['nodes']]}]):
+        if several:
+            if out:
+                out.append('')
+            out.append('== %s ==' % group['name'])
+        roots = [n['id'] for n in group['nodes'] if n['kind'] == 'host'] + [n['id'] for n in group['nodes'] if n['kind'] != 'host']
+        first = True
+        for root in roots:
+            if root in seen:
+                continue
+            seen.add(root)
+            if out and not (several and first):
+                out.append('')
+            first = False
+            out.append(summary(nodes[root]))
+            walk(root, '', group['name'])
     return '\n'.join(out) + '\n'

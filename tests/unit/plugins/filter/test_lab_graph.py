@@ -127,6 +127,9 @@ def test_overlay_two_hosts_as_clusters_joined_by_vxlan():
     mermaid = lab_mermaid(data['info'], vxlan=data['vxlan'])
     assert 'subgraph cluster_hosta["hosta"]' in mermaid
     assert 'hosta_vxlan_hosta_vx42 -.-|"vni 42"| hostb_vxlan_hostb_vx42' in mermaid
+    text = lab_text(data['info'], vxlan=data['vxlan'])
+    assert text.startswith('== hosta ==\na1  eth0 10.42.0.11/24\n') and '\n\n== hostb ==\nb1  eth0 10.42.0.12/24\n' in text
+    assert '        `-- ~~vni 42~~> vx42 (vxlan vni 42) (on hostb)\n' in text
 
 
 def test_overlay_as_a_list_and_without_vxlan_settings():
