@@ -14,8 +14,8 @@ author:
 description:
   - The same picture as P(netvirt.linux.lab_dot#filter) as an indented tree starting at the host node, with bridges
     and what hangs off them, veth pairs as C(<=end - end=>), vxlan links as C(~~vni N~~>); a node reached a
-    second time is written C(NAME (above)). Several hosts get a heading each (C(== HOST ==)); a link to a node of
-    another host is one line ending in C((on HOST)). Deterministic. Runs on the controller.
+    second time is shown by its first line only, marked C(above). Several hosts get a heading each (C(== HOST ==));
+    a link to a node of another host is one line, marked C(on HOST). Deterministic. Runs on the controller.
 positional: _input
 extends_documentation_fragment:
   - netvirt.linux.lab_graph
