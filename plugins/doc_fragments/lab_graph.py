@@ -15,7 +15,8 @@ options:
     description:
       - What M(netvirt.linux.net_info) returned (the registered result), for one host.
       - Or several hosts' results gathered into one, as a dict of host names to results (the examples
-        of P(netvirt.linux.lab_dot#filter) gather one from C(hostvars)), or a list of results. Each host is drawn as a cluster of its own; vxlan links join them.
+        of P(netvirt.linux.lab_dot#filter) gather one from C(hostvars)), or a list of results. Each host is
+        drawn as a cluster of its own; vxlan links join them.
       - The namespace the module ran in (RV(netvirt.linux.net_info#module:current)) is the host node; gather it
         with an empty string item in O(netvirt.linux.net_info#module:namespaces) (or V(all)).
       - Nodes are the namespaces (with their addresses, except link-local and loopback ones, and their
