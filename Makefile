@@ -16,7 +16,9 @@
 #   make molecule                 every molecule scenario (roles/*/molecule/*) on
 #                                 podman containers of a locally built image;
 #                                 S="veth_pair routed_subnets/two_hosts" for some
-#   make demo | bench | clean | distclean
+#   make demo                     the demo lab in a sandbox; writes its report to
+#                                 .build/demo/lab-report.html (DEMO_REPORT=)
+#   make bench | clean | distclean
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -63,11 +65,15 @@ test: unit integration-all sanity lint build molecule
 bootstrap:
 	@$(ROOT)/tools/bootstrap
 
+# The demo also writes its lab report (the picture, the matrix, the actions) to DEMO_REPORT.
+DEMO_REPORT ?= $(ROOT)/.build/demo/lab-report.html
 demo: bootstrap
+	mkdir -p $(dir $(DEMO_REPORT))
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=False \
 	ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_CALLBACK_RESULT_FORMAT=yaml \
 	  $(SANDBOX) $(VENV)/bin/ansible-playbook -i localhost, -c local \
-	    -e ansible_python_interpreter=$(VENV)/bin/python playbooks/demo.yml
+	    -e ansible_python_interpreter=$(VENV)/bin/python -e lab_report=$(DEMO_REPORT) playbooks/demo.yml
+	@echo "demo: the lab report is $(DEMO_REPORT) (open it in a browser; it needs no network)"
 
 unit: bootstrap
 	PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \

@@ -1,11 +1,12 @@
 #!/usr/bin/env python
 """Run one seed lab playbook (playbooks/seed_*.yml) three times inside tools/sandbox
 (test_playbooks.py starts it there) and print one JSON report: a snapshot of the network
-(snapshot.py: iproute2's view), the play as `netvirt.linux.NAME` (converge), the play again (must
-change nothing), the play with `-e lab_state=absent` (teardown), a second snapshot.
+(snapshot.py: iproute2's view), the play as `netvirt.linux.NAME` (converge, with `-e lab_report=REPORT`: its
+verify step writes the lab report there), the play again (must change nothing), the play with
+`-e lab_state=absent` (teardown), a second snapshot.
 test_playbooks.py makes the assertions.
 
-usage: tools/sandbox .venv/bin/python playbook_runner.py PLAYBOOK_NAME MODULE_PYTHON
+usage: tools/sandbox .venv/bin/python playbook_runner.py PLAYBOOK_NAME MODULE_PYTHON REPORT
 """
 
 import json
@@ -26,9 +27,11 @@ def run(name, python, extra):
 
 
 def main():
-    name, python = sys.argv[1], os.path.abspath(sys.argv[2])
+    name, python, lab_report = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     report = {'before': snapshot(), 'runs': []}
     for label, extra in RUNS:
+        if label == 'converge':
+            extra = extra + ['-e', json.dumps({'lab_report': lab_report})]
         step = run(name, python, extra)
         step['label'] = label
         report['runs'].append(step)

@@ -5,6 +5,9 @@ succeeds, and afterwards the network is exactly as before (snapshot.py: no names
 route or rule left; an iptables table left loaded but empty - no rule, no user chain, every policy
 ACCEPT - counts as not there).
 Test ids: test_playbook[pyroute2-0.9-seed_002_veth_bridge]; select with `make integration K=seed_002`.
+The converge run writes the lab's report (-e lab_report=...): it must be there, with the picture (an SVG with a
+node per namespace of the lab) and a matrix whose every expectation is met; kept as
+tests/output/integration/pyroute2-X.Y/playbooks/NAME-report.html.
 The ansible output of the three runs is kept in tests/output/integration/pyroute2-X.Y/playbooks/NAME.log."""
 
 import json
@@ -83,6 +86,19 @@ def test_there_are_seed_playbooks():
             'seed_004_bridge_docker'} <= set(_playbooks())
 
 
+def check_report(name, page):
+    """The lab report the converge run wrote: an SVG (Graphviz is installed by tools/bootstrap), a node per
+    namespace of the lab, a matrix, no cell whose expectation is not met."""
+    assert os.path.isfile(page), '%s: the converge run wrote no lab report at %s' % (name, page)
+    with open(page) as f:
+        html = f.read()
+    assert '<svg' in html, '%s: the report has no picture (is Graphviz installed?): %s' % (name, page)
+    namespaces = re.findall(r'<g id="ns_[^"]+" class="node netns"', html)
+    assert len(namespaces) >= 2, '%s: the picture shows %d namespaces: %s' % (name, len(namespaces), page)
+    assert 'class="matrix"' in html and 'data-row=' in html, '%s: no reachability matrix in %s' % (name, page)
+    assert '<td class="unmet"' not in html, '%s: the report shows an unmet expectation: %s' % (name, page)
+
+
 def _params():
     return [pytest.param(python, name, id='%s-%s' % (python.label, name))
             for python in module_pythons() for name in _playbooks()]
@@ -93,7 +109,11 @@ def test_playbook(python, name, tmp_path):
     if python.error:
         pytest.fail(python.error, pytrace=False)
     log = os.path.join(REPO, 'tests', 'output', 'integration', python.label, 'playbooks', '%s.log' % name)
-    report = run_runner(RUNNER, [name, python.path], 'playbook %s (%s)' % (name, python.label), log)
+    page = os.path.join(os.path.dirname(log), '%s-report.html' % name)
+    if os.path.exists(page):
+        os.unlink(page)
+    os.makedirs(os.path.dirname(page), exist_ok=True)
+    report = run_runner(RUNNER, [name, python.path, page], 'playbook %s (%s)' % (name, python.label), log)
 
     runs = {step['label']: step for step in report['runs']}
     for step in report['runs']:
@@ -102,6 +122,7 @@ def test_playbook(python, name, tmp_path):
                         % (name, step['label'], step['rc'], log, '\n'.join(step['output'].splitlines()[-120:])),
                         pytrace=False)
     assert list(runs) == ['converge', 'again', 'teardown']
+    check_report(name, page)
 
     first = recap(runs['converge']['output'])
     assert first.get('localhost', {}).get('changed', 0) > 0, '%s: the first run changed nothing: %s' % (name, first)
