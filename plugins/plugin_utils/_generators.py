@@ -228,6 +228,12 @@ def render_mininet(topo, opts, size_option):
     prefix = opts.prefix
     # a name too long with an empty prefix is the size's fault, otherwise the prefix's
     blame = 'prefix' if prefix else size_option
+    if topo.switches:
+        longest = max(('%s-eth%d' % (s, topo.ports(s)) for s in topo.switches), key=len)
+        if prefix and len(prefix + longest) > IFNAME_MAX:
+            raise GeneratorError("option prefix: %r makes bridge port names up to %d characters long (%r); Linux allows "
+                                 "%d, so a prefix of at most %d characters here"
+                                 % (prefix, len(prefix + longest), prefix + longest, IFNAME_MAX, IFNAME_MAX - len(longest)))
     hosts = sorted(topo.hosts, key=natural_key)
     addresses = dict(zip(hosts, host_addresses(opts.ip_base, len(hosts))))
     for switch in topo.switches:
