@@ -403,7 +403,7 @@ def grid(x, y=None, name='grid', prefix='ns-', ip_base=MININET_IP_BASE, ipv6_qui
 
 def _node_id(value, where):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise GeneratorError('%s: a node id is a string or a number, got %r' % (where, value))
+        raise GeneratorError('%s: a node id is a string or an integer, got %r' % (where, value))
     text = u'%s' % (value,)
     if not MESHNET_ID_RE.match(text):
         raise GeneratorError('%s: node id %r is not valid (1 to 6 letters, digits, _ or -, as meshnet-lab '

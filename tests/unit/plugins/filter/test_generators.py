@@ -320,6 +320,8 @@ def test_the_same_arguments_give_the_same_text(call):
     (lambda: gen.meshnet_graph({'links': [{'source': 'a', 'target': 'toolong7'}]}),
      "input links[0].target: node id 'toolong7' is not valid (1 to 6 letters"),
     (lambda: gen.meshnet_graph({'nodes': [{'id': 'a/b'}]}), "input nodes[0].id: node id 'a/b' is not valid"),
+    (lambda: gen.meshnet_graph({'links': [{'source': 1.5, 'target': 2}]}),
+     'input links[0].source: a node id is a string or an integer, got 1.5'),
     (lambda: gen.meshnet_graph({'nodes': [{'name': 'a'}]}), 'input nodes[0]: expected a dict with an id'),
     (lambda: gen.meshnet_graph({'nodes': 'a'}), 'input: nodes and links must be lists'),
 ])
