@@ -53,7 +53,8 @@ LABS = {
     'grid33': {
         'expr': "33 | netvirt.linux.grid(33, name='grid33')",
         'call': lambda: gen.grid(33, 33, name='grid33'),
-        'probes': "{{ [{'from': 'ns-0000', 'to': 'ns-0001'}, {'from': 'ns-0000', 'to': 'ns-0021'}] }}",
+        # the far ends of ns-0000's two links (its neighbours' other addresses are on links ns-0000 has no route to)
+        'probes': "{{ [{'from': 'ns-0000', 'to': '10.0.0.2'}, {'from': 'ns-0000', 'to': '10.0.0.6'}] }}",
         'matrix_from': None,
     },
 }

@@ -55,11 +55,13 @@ EXAMPLES = r'''
   vars:
     lab: "{{ 33 | netvirt.linux.grid(33) }}"
 
-- name: Node 0000 reaches its two neighbours
+# A node reaches only its neighbours' ends of its own links (no routes): probe those addresses, not the
+# neighbours' namespaces (which hold the addresses of their other links too).
+- name: Node 0000 reaches its two neighbours, 0001 (link 0) and 0021 (link 1)
   netvirt.linux.reachability:
     probes:
-      - {from: ns-0000, to: ns-0001}
-      - {from: ns-0000, to: ns-0021}
+      - {from: ns-0000, to: 10.0.0.2}
+      - {from: ns-0000, to: 10.0.0.6}
 '''
 
 RETURN = r'''
