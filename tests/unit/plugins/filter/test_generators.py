@@ -184,8 +184,8 @@ def test_torus_with_several_hosts_and_stp_timers():
 
 def test_stp_and_timers_on_a_tree():
     assert gen.tree(1, 2)['bridges'] == [{'name': 's1', 'stp': False}]
-    assert gen.tree(1, 2, stp=True)['bridges'] == [{'name': 's1', 'stp': True, 'forward_delay': 4.0, 'hello_time': 1.0,
-                                                      'max_age': 6.0}]
+    stp = {'name': 's1', 'stp': True, 'forward_delay': 4.0, 'hello_time': 1.0, 'max_age': 6.0}
+    assert gen.tree(1, 2, stp=True)['bridges'] == [stp]
     assert gen.tree(1, 2, forward_delay=0)['bridges'] == [{'name': 's1', 'stp': False, 'forward_delay': 0.0}]
 
 
@@ -298,8 +298,8 @@ def test_the_same_arguments_give_the_same_text(call):
     (lambda: gen.tree(2, 2, name='my lab'), "option name: 'my lab' is not a topology name"),
     (lambda: gen.tree(2, 2, stp='maybe'), "option stp: expected a boolean, got 'maybe'"),
     (lambda: gen.tree(2, 2, forward_delay='soon'), "option forward_delay: expected a number of seconds, got 'soon'"),
-    (lambda: gen.tree(2, 32, ip_base='10.0.0.0/24'), 'option ip_base: 10.0.0.0/24 holds 254 host addresses from 10.0.0.1; '
-                                                      'this topology has 1024 hosts'),
+    (lambda: gen.tree(2, 32, ip_base='10.0.0.0/24'),
+     'option ip_base: 10.0.0.0/24 holds 254 host addresses from 10.0.0.1; this topology has 1024 hosts'),
     (lambda: gen.tree(2, 2, ip_base='fd00::/64'), "option ip_base: 'fd00::/64' is not an IPv4 network"),
     (lambda: gen.tree(2, 2, ip_base='10.0.0.0'), "option ip_base: '10.0.0.0' is not an IPv4 network"),
     (lambda: gen.single(2, ip_base='10.0.0.0/31'), 'option ip_base: 10.0.0.0/31 is too small for hosts'),
