@@ -32,7 +32,7 @@ notes:
     C(bridges), C(links)); add others (C(state), C(purge), C(routes), C(sysctls)) with
     C(ansible.builtin.combine).
   - Every interface name is checked to fit Linux's 15 characters and every bridge's port count to fit its
-    1024 ports before anything is returned; a lab of more than 65536 namespaces is refused.
+    1023 ports before anything is returned; a lab of more than 65536 namespaces is refused.
 '''
 
     # Mininet's shapes: switches as bridges, hosts as namespaces.

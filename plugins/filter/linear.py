@@ -28,7 +28,7 @@ options:
     type: int
     required: true
   n:
-    description: Hosts on each switch (Mininet's C(n)), at most 1022 (a bridge takes 1024 ports).
+    description: Hosts on each switch (Mininet's C(n)), at most 1021 (a bridge takes 1023 ports, two of them links to its neighbours).
     type: int
     default: 1
   name:

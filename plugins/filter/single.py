@@ -20,7 +20,7 @@ description:
 positional: _input
 options:
   _input:
-    description: The number of hosts (Mininet's C(k)), 1 to 1024 (a bridge takes 1024 ports).
+    description: The number of hosts (Mininet's C(k)), 1 to 1023 (a bridge takes 1023 ports).
     type: int
     required: true
   name:

@@ -31,7 +31,7 @@ options:
     type: int
     required: true
   fanout:
-    description: Children of every switch (Mininet's C(fanout)); at most 1023 (a bridge takes 1024 ports).
+    description: Children of every switch (Mininet's C(fanout)); at most 1022 (a bridge takes 1023 ports, one of them the uplink).
     type: int
     default: 2
   name:

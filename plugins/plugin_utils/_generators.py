@@ -27,7 +27,7 @@ import json
 import re
 
 IFNAME_MAX = 15          # IFNAMSIZ - 1
-BRIDGE_PORTS_MAX = 1024  # BR_MAX_PORTS: the kernel refuses the 1025th port of a bridge (EXFULL)
+BRIDGE_PORTS_MAX = 1023  # port numbers 1..1023: the kernel refuses the 1024th port (EXFULL); = _state.common.BRIDGE_MAX_PORTS
 NODES_MAX = 65536        # namespaces one generator makes at most (a guard against a typo like depth=10)
 TOPOLOGY_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 PREFIX_RE = re.compile(r'^[A-Za-z0-9_.-]*$')

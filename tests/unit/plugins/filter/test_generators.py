@@ -23,6 +23,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.netvirt.linux.plugins.doc_fragments.generators import ModuleDocFragment
 from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 from ansible_collections.netvirt.linux.plugins.plugin_utils import _generators as gen
 
@@ -71,10 +72,16 @@ def check_valid(result):
     names = ifnames(result)
     assert all(len(name) <= 15 for _ns, name in names), [name for _ns, name in names if len(name) > 15]
     assert len(set(names)) == len(names), 'an interface name twice in one namespace'
-    assert all(len(p) <= 1024 for p in ports(result).values())
+    assert all(len(p) <= 1023 for p in ports(result).values())
 
 
 # -- Mininet ------------------------------------------------------------------------------------------------
+def test_the_port_limit_is_the_bridge_kinds():
+    assert gen.BRIDGE_PORTS_MAX == common.BRIDGE_MAX_PORTS
+    assert len(gen.single(1023)['links']) == 1023
+    assert len(ports(gen.linear(3, 1021))['s2']) == 1023
+
+
 def test_single_is_mininets_single_switch_topo():
     lab = gen.single(3)
     assert lab == {
@@ -286,13 +293,14 @@ def test_the_same_arguments_give_the_same_text(call):
     (lambda: gen.single(0), 'option k: 0 is out of range (at least 1)'),
     (lambda: gen.single(True), 'option k: expected an integer, got True'),
     (lambda: gen.single('five'), "option k: expected an integer, got 'five'"),
-    (lambda: gen.single(1025), 'option k: switch s1 would have 1025 ports; a Linux bridge takes at most 1024'),
-    (lambda: gen.linear(3, 1023), 'option n: switch s2 would have 1025 ports'),
+    (lambda: gen.single(1024), 'option k: switch s1 would have 1024 ports; a Linux bridge takes at most 1023'),
+    (lambda: gen.linear(3, 1022), 'option n: switch s2 would have 1024 ports'),
     (lambda: gen.linear(2, 0), 'option n: 0 is out of range'),
     (lambda: gen.tree(0, 2), 'option depth: 0 is out of range (1 to 64)'),
     (lambda: gen.tree(2, 0), 'option fanout: 0 is out of range'),
     (lambda: gen.tree(10, 10), 'options depth and fanout (10 ** 10 hosts): 10000000000 namespaces; a generator makes at most 65536'),
-    (lambda: gen.tree(1, 1025), 'option fanout: switch s1 would have 1025 ports'),
+    (lambda: gen.tree(1, 1024), 'option fanout: switch s1 would have 1024 ports'),
+    (lambda: gen.tree(2, 1023), 'options depth and fanout (1023 ** 2 hosts)'),
     (lambda: gen.tree(2, 2, prefix='labxyz12-'), "option prefix: 'labxyz12-' makes bridge port names up to 16 characters"),
     (lambda: gen.tree(2, 2, prefix='a b'), "option prefix: 'a b' is not valid"),
     (lambda: gen.tree(2, 2, name='my lab'), "option name: 'my lab' is not a topology name"),
