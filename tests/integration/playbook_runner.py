@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Run one seed lab playbook (playbooks/seed_*.yml) three times inside tools/sandbox
+"""Run one lab playbook (playbooks/seed_*.yml, demo.yml, mininet_*.yml) three times inside tools/sandbox
 (test_playbooks.py starts it there) and print one JSON report: a snapshot of the network
 (snapshot.py: iproute2's view), the play as `netvirt.linux.NAME` (converge, with `-e lab_report=REPORT`: its
 verify step writes the lab report there), the play again (must change nothing), the play with

@@ -1,10 +1,12 @@
-"""Every seed lab playbook (playbooks/seed_*.yml) and the demo (playbooks/demo.yml), for every module
+"""Every seed lab playbook (playbooks/seed_*.yml), the demo (playbooks/demo.yml) and Mininet's checks built
+with the graph generator filters (playbooks/mininet_*.yml), for every module
 interpreter, in a sandbox of its own (playbook_runner.py runs the three plays there): it converges, a
 second run changes nothing (changed=0 in the PLAY RECAP), the teardown (`-e lab_state=absent`)
 succeeds, and afterwards the network is exactly as before (snapshot.py: no namespace, link, address,
 route or rule left; an iptables table left loaded but empty - no rule, no user chain, every policy
 ACCEPT - counts as not there).
-Test ids: test_playbook[pyroute2-0.9-seed_002_veth_bridge]; select with `make integration K=seed_002`.
+Test ids: test_playbook[pyroute2-0.9-seed_002_veth_bridge]; select with `make integration K=seed_002`
+(or K=mininet_nets).
 The converge run writes the lab's report (-e lab_report=...): it must be there, with the picture (an SVG with a
 node per namespace of the lab) and a matrix whose every expectation is met; kept as
 tests/output/integration/pyroute2-X.Y/playbooks/NAME-report.html.
@@ -25,9 +27,10 @@ RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 
 
 def _playbooks():
-    """The seed labs and the demo (playbooks/demo.yml), which follows the same conventions."""
+    """The seed labs, the demo (playbooks/demo.yml) and the Mininet nets (playbooks/mininet_*.yml), which
+    follow the same conventions."""
     return sorted(name[:-len('.yml')] for name in os.listdir(PLAYBOOKS)
-                  if (name.startswith('seed_') or name == 'demo.yml') and name.endswith('.yml'))
+                  if (name.startswith(('seed_', 'mininet_')) or name == 'demo.yml') and name.endswith('.yml'))
 
 
 def without_empty_tables(state):
@@ -83,7 +86,7 @@ def test_recap_parser():
 
 def test_there_are_seed_playbooks():
     assert {'demo', 'seed_000_peers', 'seed_002_veth_bridge', 'seed_003_netfilter_path',
-            'seed_004_bridge_docker'} <= set(_playbooks())
+            'seed_004_bridge_docker', 'mininet_nets'} <= set(_playbooks())
 
 
 def check_report(name, page):
