@@ -221,11 +221,21 @@ def _port(value, option, obj, key=None):
     return text
 
 
+# Control characters (tab, ESC, DEL, C1 ...): iptables-save prints them raw, so a rule holding one
+# could not be read back as the task wrote it.
+_CONTROL_RE = re.compile(u'[\x00-\x1f\x7f-\x9f]')
+
+
 def _text_value(value, option, obj, maximum=None, key=None):
     text = str(value)
     if '\n' in text or '\r' in text or '\0' in text:
         name = _name(option, key)
         raise ValidationError("option %s of %s: a line break is not allowed" % (name, obj), name, obj)
+    control = _CONTROL_RE.search(text)
+    if control:
+        name = _name(option, key)
+        raise ValidationError("option %s of %s: %r holds a control character (%r); write it without"
+                              % (name, obj, text, control.group(0)), name, obj)
     if maximum is not None and len(text) > maximum:
         name = _name(option, key)
         raise ValidationError("option %s of %s: at most %d characters, got %d" % (name, obj, maximum, len(text)),

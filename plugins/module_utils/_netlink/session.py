@@ -16,8 +16,10 @@ __metaclass__ = type
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import socket as _socket
+import stat
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
@@ -26,6 +28,9 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import ns_label
 
 CLONE_NEWNET = 0x40000000
+NS_GET_NSTYPE = 0xb703     # _IO(0xb7, 0x3), Linux 4.11: the CLONE_NEW* type of a namespace fd
+NS_TYPES = {0x00020000: 'mount', 0x02000000: 'cgroup', 0x04000000: 'UTS', 0x08000000: 'IPC',
+            0x10000000: 'user', 0x20000000: 'PID', 0x00000080: 'time'}
 NETNS_RUN_DIR = '/var/run/netns'
 AF_BRIDGE = 7
 
@@ -86,6 +91,7 @@ class Session(object):
 
     def __init__(self):
         self._home = os.open('/proc/thread-self/ns/net', os.O_RDONLY | os.O_CLOEXEC)
+        self._home_dev = os.fstat(self._home).st_dev   # nsfs: every namespace file is on it
         self._fds = {}
         self._sockets = {}
         self._registered = []   # refs named by the task, in order: canonical names
@@ -154,23 +160,61 @@ class Session(object):
         self._nsid_maps = {}
 
     def fd(self, ref, option='netns', obj=None):
-        """An fd of the namespace; NetvirtError naming the option (and object) if it does not exist."""
+        """An fd of the namespace; NetvirtError naming the option (and object) if it does not exist
+        or if the file is not a network namespace (then the error's ``not_a_netns`` is True)."""
         if ref is None:
             return self._home
         if ref not in self._fds:
             path = ref_path(ref)
+            where = ' of %s' % obj if obj else ''
             try:
-                self._fds[ref] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
             except (IOError, OSError) as exc:
-                where = ' of %s' % obj if obj else ''
-                if exc.errno in (errno.ENOENT, errno.ESRCH):
+                if exc.errno in (errno.ENOENT, errno.ESRCH, errno.ENOTDIR):
                     raise NetvirtError("option %s%s: %s does not exist (no %s)"
                                        % (option, where, ns_label(ref), path), option=option, obj=obj)
                 raise NetvirtError("option %s%s: cannot open %s (%s): %s"
                                    % (option, where, ns_label(ref), path, exc.strerror), option=option, obj=obj)
+            why = self.not_a_netns(fd, ref, path)
+            if why:
+                os.close(fd)
+                err = NetvirtError("option %s%s: %s is not a network namespace: %s" % (option, where, ns_label(ref), why),
+                                   option=option, obj=obj)
+                err.not_a_netns = True
+                raise err
+            self._fds[ref] = fd
         return self._fds[ref]
 
+    def not_a_netns(self, fd, ref, path):
+        """Why the open file ``fd`` is not a network namespace, or None: it must be on nsfs (the
+        device of the run's own namespace file: one fstat) and of type CLONE_NEWNET (one ioctl,
+        NS_GET_NSTYPE; a kernel older than 4.11 has no such ioctl and setns(2) tells later).
+        Else setns(2) fails with a bare EINVAL."""
+        st = os.fstat(fd)
+        if st.st_dev != self._home_dev:
+            if stat.S_ISDIR(st.st_mode):
+                return '%s is a directory' % path
+            if stat.S_ISREG(st.st_mode) and st.st_size == 0 and ref is not None and '/' not in ref \
+                    and not ref.isdigit():
+                return ("%s is an empty file with no namespace bound to it, as a killed `ip netns add` (or a run "
+                        "killed between creating the file and binding the namespace to it) leaves it; remove it "
+                        "(`ip netns delete %s` or `rm %s`) and run again" % (path, ref, path))
+            if stat.S_ISREG(st.st_mode):
+                return '%s is a%s regular file (no namespace is bound there)' % (path, 'n empty' if not st.st_size else '')
+            return '%s is not a namespace file (no namespace is bound there)' % path
+        try:
+            nstype = fcntl.ioctl(fd, NS_GET_NSTYPE)
+        except (IOError, OSError) as exc:
+            if exc.errno in (errno.ENOTTY, errno.EINVAL):
+                return None
+            raise
+        if nstype != CLONE_NEWNET:
+            return '%s is a %s namespace' % (path, NS_TYPES.get(nstype, 'non-network (type %#x)' % nstype))
+        return None
+
     def exists(self, ref):
+        """Whether ``ref`` is a network namespace (False also for a file that is something else:
+        ``fd`` tells which, naming the option)."""
         if ref is None or ref in self._fds:
             return True
         try:
@@ -365,9 +409,17 @@ class Session(object):
             if exc.errno in (errno.ENOENT, errno.ENOTDIR):
                 return False
             raise
-        if st.st_dev != os.fstat(self._home).st_dev:
+        if st.st_dev != self._home_dev:
             raise NetvirtError("option %s%s: '%s' exists but is not a network namespace (no nsfs file bound there)"
                                % (option, ' of %s' % obj if obj else '', path), option=option, obj=obj)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            why = self.not_a_netns(fd, path, path)
+        finally:
+            os.close(fd)
+        if why:
+            raise NetvirtError("option %s%s: '%s' exists but is not a network namespace: %s"
+                               % (option, ' of %s' % obj if obj else '', path, why), option=option, obj=obj)
         return True
 
     def create_named(self, name):

@@ -140,7 +140,7 @@ class BridgeKind(Kind):
             'options': options,
             'mtu': validate.mtu(params.get('mtu'), 'mtu', obj),
             'mac': validate.mac(params.get('mac'), 'mac', obj),
-            'addresses': common.addresses(params.get('addresses'), 'addresses', obj),
+            'addresses': common.addresses(params.get('addresses'), 'addresses', obj, name),
             'purge_addresses': params['purge_addresses'],
             'up': params['up'],
             'ports': ports,

@@ -56,7 +56,7 @@ def observe_links(session, refs, ctx, option='netns', obj=None, peers=True):
     for ref, opt in refs:
         if ref in out:
             continue
-        if not session.exists(ref):
+        if not namespace_exists(session, ref, opt or option, obj):
             if ctx.check_mode:
                 ctx.warn('%s does not exist; check mode plans as if it were created empty by an earlier task'
                          % ns_label(ref))
@@ -67,12 +67,39 @@ def observe_links(session, refs, ctx, option='netns', obj=None, peers=True):
     return out
 
 
-def addresses(values, option, obj):
-    """Validate and canonicalise a list of CIDR addresses (None stays None: not managed)."""
+def namespace_exists(session, ref, option='netns', obj=None):
+    """Whether the namespace ``ref`` exists. A file there that is not a network namespace (a
+    regular file, a directory, a namespace of another type, the empty file a killed `ip netns add`
+    leaves) is not "missing": it fails naming the option and the object, in check mode too."""
+    if session.exists(ref):
+        return True
+    try:
+        session.fd(ref, option=option, obj=obj)
+    except NetvirtError as exc:
+        if getattr(exc, 'not_a_netns', False):
+            raise
+        return False
+    return True
+
+
+def addresses(values, option, obj, device=None):
+    """Validate and canonicalise a list of CIDR addresses of interface ``device`` (None stays None:
+    not managed). An address is listed once: the same text twice, or one IPv6 address with two
+    prefix lengths (the kernel knows an IPv6 address by the address alone: the second is refused
+    with EEXIST), is refused."""
     if values is None:
         return None
-    out = [validate.cidr(v, option, obj) for v in values]
+    out = [validate.cidr(v, option, obj, device) for v in values]
     validate.unique(out, option, obj)
+    seen = {}
+    for text in out:
+        iface = ipaddress.ip_interface(text)
+        if iface.version == 6:
+            if iface.ip in seen:
+                raise ValidationError("option %s of %s: %s and %s are one IPv6 address (the kernel knows it by "
+                                      "the address, not the prefix length): list it once"
+                                      % (option, obj, seen[iface.ip], text), option, obj)
+            seen[iface.ip] = text
     return out
 
 

@@ -50,7 +50,7 @@ class InterfaceKind(Kind):
                 'mac': validate.mac(params.get('mac'), 'mac', obj),
                 'master': master,
                 'up': params.get('up'),
-                'addresses': common.addresses(params.get('addresses'), 'addresses', obj),
+                'addresses': common.addresses(params.get('addresses'), 'addresses', obj, name),
             },
             'purge_addresses': params['purge_addresses'],
         }

@@ -6,7 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
@@ -48,7 +48,7 @@ class NetnsKind(Kind):
             exists = session.is_netns_file(name, option='name', obj='namespace %s' % name)
         else:
             # Exact match of one file name: 'mario' is not 'mario2'.
-            exists = name in session.named() and session.exists(name)
+            exists = name in session.named() and common.namespace_exists(session, name, 'name', 'namespace %s' % name)
         out = {'exists': exists, 'loopback_up': None, 'ids': (None, None)}
         if exists:
             lo = session.links(name, peers=False).get('lo')

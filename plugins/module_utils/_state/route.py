@@ -71,7 +71,7 @@ class RouteKind(Kind):
         net = validate.network(raw_dst, 'dst', obj)
         gateway = None
         if params.get('gateway') not in (None, ''):
-            gateway = validate.address(params['gateway'], 'gateway', obj)
+            gateway = validate.gateway(params['gateway'], 'gateway', obj)
         gw_family = _family_of(ipaddress.ip_address(gateway)) if gateway else None
         dst_family = None if net == 'default' else _family_of(net)
         family = params.get('family')

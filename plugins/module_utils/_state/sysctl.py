@@ -9,7 +9,7 @@ __metaclass__ = type
 import errno
 import re
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
@@ -126,7 +126,7 @@ class SysctlKind(Kind):
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
         obj = desired['obj']
-        if not session.exists(netns):
+        if not common.namespace_exists(session, netns, 'netns', obj):
             if ctx.check_mode:
                 ctx.warn('%s does not exist; check mode plans %s as if an earlier task created it'
                          % (ns_label(netns), obj))

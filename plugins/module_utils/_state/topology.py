@@ -259,11 +259,57 @@ class TopologyKind(Kind):
                 device['alias'] = marker    # the ownership mark a new device is created with
                 claim(device['netns'], device['name'], '%s[%d]' % (option, i), device['obj'])
                 out[option].append(device)
+        routes = {}     # the kernel's identity of a route -> where it is listed
         for i, item in enumerate(params['routes'] or []):
-            out['routes'].append(PART['routes'].desired(item_of(item), i))
+            route = PART['routes'].desired(item_of(item), i)
+            key = tuple(_route_key(route['route'], route['netns']))
+            if key in routes:
+                first = out['routes'][routes[key]]['route']
+                raise ValidationError(
+                    "option routes[%d].dst of %s: routes[%d] is the same route in %s (the kernel knows a route by "
+                    "family, dst, table and metric: one of them replaces the other on every run, via %s and via %s); "
+                    "list it once, or give one another metric or table"
+                    % (i, route['obj'], routes[key], ns_label(route['netns']), first['gateway'] or first['dev'],
+                       route['route']['gateway'] or route['route']['dev']), 'routes[%d].dst' % i, route['obj'])
+            routes[key] = i
+            out['routes'].append(route)
+        sysctls = {}    # (netns, key) -> where it is listed
         for i, item in enumerate(params['sysctls'] or []):
-            out['sysctls'].append(PART['sysctls'].desired(item_of(item), i))
+            sysctl = PART['sysctls'].desired(item_of(item), i)
+            key = (sysctl['netns'], sysctl['name'])
+            if key in sysctls:
+                first = out['sysctls'][sysctls[key]]
+                raise ValidationError(
+                    "option sysctls[%d].name of %s: sysctls[%d] sets the same key in %s ('%s', here '%s'); list it once"
+                    % (i, sysctl['obj'], sysctls[key], ns_label(sysctl['netns']), first['value'], sysctl['value']),
+                    'sysctls[%d].name' % i, sysctl['obj'])
+            sysctls[key] = i
+            out['sysctls'].append(sysctl)
+        self._check_addresses(out)
         return out
+
+    @staticmethod
+    def _check_addresses(out):
+        """One IP address is given to one interface of a namespace: the same address on two interfaces
+        of one topology (in one namespace) is refused, naming both."""
+        owner = {}
+        ends = []
+        for i, bridge in enumerate(out['bridges']):
+            ends.append(('bridges[%d].addresses' % i, bridge['obj'], bridge['netns'], bridge['name'],
+                         bridge['addresses']))
+        for i, link in enumerate(out['links']):
+            ends.append(('links[%d].addresses' % i, link['obj'], link['netns'], link['name'], link['end']['addresses']))
+            ends.append(('links[%d].peer.addresses' % i, link['obj'], link['peer']['netns'], link['peer']['name'],
+                         link['peer']['addresses']))
+        for option, obj, netns, ifname, cidrs in ends:
+            for cidr in cidrs or []:
+                ip = cidr.split('/')[0]
+                key = (netns, ip)
+                if key in owner and owner[key][1] != ifname:
+                    raise ValidationError("option %s of %s: %s is also given to %s (%s) in %s; an address belongs "
+                                          "to one interface" % (option, obj, ip, owner[key][1], owner[key][0],
+                                                                ns_label(netns)), option, obj)
+                owner.setdefault(key, (option, ifname))
 
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
@@ -280,9 +326,10 @@ class TopologyKind(Kind):
 
         named = set(session.named())
         namespaces = {}
-        for ns in desired['namespaces']:
+        for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
-            exists = name in named and session.exists(name)
+            exists = name in named and common.namespace_exists(session, name, 'namespaces[%d].name' % i,
+                                                                'namespace %s' % name)
             namespaces[name] = {'exists': exists}
         owned = {}
         for name, inode in record['namespaces'].items():
@@ -292,12 +339,14 @@ class TopologyKind(Kind):
         # Namespaces the plan will touch, in order; absent needs no look inside owned namespaces.
         refs = []
         wanted_refs = [None]
-        for bridge in desired['bridges']:
-            wanted_refs.append(bridge['netns'])
-        for link in desired['links']:
-            wanted_refs.extend([link['netns'], link['peer']['netns']])
-        for item in desired['vxlans'] + desired['tuntaps'] + desired['routes'] + desired['sysctls']:
-            wanted_refs.append(item['netns'])
+        option_of = {}     # reference -> (the first option naming it, its object), for messages
+        for part in ('bridges', 'links', 'vxlans', 'tuntaps', 'routes', 'sysctls'):
+            for i, item in enumerate(desired[part]):
+                wanted_refs.append(item['netns'])
+                option_of.setdefault(item['netns'], ('%s[%d].netns' % (part, i), item['obj']))
+                if part == 'links':
+                    wanted_refs.append(item['peer']['netns'])
+                    option_of.setdefault(item['peer']['netns'], ('links[%d].peer.netns' % i, item['obj']))
         wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
         wanted_refs.extend(record['refs'])
         if desired['purge'] or desired['state'] == 'absent':
@@ -314,9 +363,10 @@ class TopologyKind(Kind):
             cref = canonical(ref)
             if cref not in refs:
                 refs.append(cref)
+                option_of.setdefault(cref, option_of.get(ref, ('netns', 'topology %s' % desired['name'])))
         links = {}
         for ref in refs:
-            if session.exists(ref):
+            if common.namespace_exists(session, ref, *option_of.get(ref, ('netns', 'topology %s' % desired['name']))):
                 links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
                 if ref is not None:
                     session.close_raw(ref)

@@ -53,7 +53,7 @@ class VethKind(Kind):
         return {
             'mac': validate.mac(params.get('mac'), prefix + 'mac', obj),
             'master': master,
-            'addresses': common.addresses(params.get('addresses'), prefix + 'addresses', obj),
+            'addresses': common.addresses(params.get('addresses'), prefix + 'addresses', obj, params.get('name')),
             'up': params.get('up'),
         }
 
