@@ -21,6 +21,10 @@ options:
       - A namespace that does not exist is never created implicitly; the task fails naming it.
         In check mode a missing namespace is planned as if empty, with a warning, so that a whole
         playbook can be checked before an earlier task has created it.
+      - A file there that is not a network namespace (a regular file such as C(/etc/passwd), a directory,
+        a namespace of another type such as C(/proc/self/ns/mnt), or the empty file under
+        C(/var/run/netns) that a killed C(ip netns add) leaves) makes the task fail naming the option and
+        what the file is, in check mode too; the message of the empty file says how to remove it.
       - Set it once for a whole play with C(module_defaults) and the action group
         C(group/netvirt.linux.netvirt).
     type: raw

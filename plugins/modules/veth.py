@@ -16,8 +16,14 @@ description:
   - The peer is created straight inside its namespace under its final name (for example C(eth0) inside a
     container's namespace, as Docker does), so there is never a moment where it sits in the wrong place
     under a temporary name.
-  - An existing pair whose peer sits in another namespace than O(peer.netns) is moved there (and renamed
-    when needed); a moved end arrives down and without addresses, and is then converged like a new one.
+  - An existing pair is known by both its ends. When O(name) exists but its other end is not O(peer.name)
+    in O(peer.netns), the pair is not the one the task describes (it may be someone else's, for example
+    the host end of a container's C(eth0)), and the task fails naming where the other end is; it never
+    renames nor moves that end. A re-run of the task that made the pair always finds the peer in place.
+    To move or rename an end on purpose use M(netvirt.linux.interface) (a moved end arrives down and
+    without addresses; the next veth task converges it), or delete the pair and let the task make it
+    again. Inside M(netvirt.linux.topology), a pair the topology made (marked as its own) is moved or
+    renamed when the topology's task changes.
   - An existing interface named O(name) that is not a veth makes the task fail; it is never taken over.
   - When a step after the creation fails (an address, a master), the new pair is removed again, so a
     failed task leaves nothing half-made.
@@ -25,7 +31,10 @@ author:
   - netvirt.linux maintainers (@netvirt)
 options:
   name:
-    description: Name of this end of the pair, in O(netns). At most 15 characters, no C(/), C(:) or white space.
+    description:
+      - Name of this end of the pair, in O(netns). At most 15 bytes, no C(/), C(:), white space, control
+        characters or C(%) (the kernel takes C(v%d) for a template and would name it C(v0)), not C(.), C(..),
+        C(all) or C(default). Every interface name of the collection follows these rules.
     type: str
     required: true
   state:
@@ -49,6 +58,10 @@ options:
     description:
       - Addresses of this end in CIDR form (C(10.0.0.1/24), C(fd00::1/64)).
       - Added when missing; others are kept unless O(purge_addresses=true).
+      - Refused before the kernel, as it would not keep them as given, are an unspecified address
+        (C(0.0.0.0/24), C(::/64)), a multicast address, C(255.255.255.255), C(::1), the broadcast address of
+        its own IPv4 subnet (C(10.0.0.255/24)) and one IPv6 address listed with two prefix lengths. A
+        network address (C(10.0.0.0/24)) is kept by the kernel and usable, so it is accepted.
     type: list
     elements: str
   up:

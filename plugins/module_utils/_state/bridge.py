@@ -284,6 +284,8 @@ class BridgeKind(Kind):
             elif found.get('kind') in ('bridge', 'loopback'):
                 raise ValidationError("option ports of %s: '%s' in %s is a %s, which cannot be a port of a bridge"
                                       % (obj, port, ns_label(netns), found['kind']), 'ports', obj)
+            else:
+                common.check_port(found, port, name, 'ports', obj, netns)
             if found is not None and found.get('master') == name:
                 continue
             if found is not None and found.get('master'):

@@ -230,3 +230,24 @@ def check_master(links, master, netns, option, obj, ctx=None, link=None):
                               % (option, obj, master, ns_label(netns), found.get('kind')), option, obj)
     if (link or {}).get('master') != master:
         check_port_room(master, netns, port_count(links, master) + 1, option, obj)
+
+
+def check_port(link, name, master, option, obj, netns):
+    """An interface that cannot be a port of a bridge is refused before the kernel: a bridge (the
+    kernel answers ELOOP, "Can not enslave a bridge to a bridge"), the bridge itself, the loopback
+    and a layer-3 tun device (EINVAL: no Ethernet header)."""
+    if not master or link is None:
+        return
+    kind = link.get('kind')
+    if master == name:
+        why = 'an interface cannot be a port of itself'
+    elif kind == 'bridge':
+        why = "'%s' is a bridge, and a bridge cannot be a port of another bridge (the kernel refuses it: ELOOP)" % name
+    elif kind == 'loopback':
+        why = "'%s' is the loopback, which cannot be a port of a bridge" % name
+    elif kind == 'tun' and (link.get('tun') or {}).get('mode') == 'tun':
+        why = "'%s' is a layer-3 tun device (no Ethernet frames), which cannot be a port of a bridge; use a tap" % name
+    else:
+        return
+    raise ValidationError("option %s of %s: %s (bridge '%s' in %s)" % (option, obj, why, master, ns_label(netns)),
+                          option, obj)

@@ -110,6 +110,7 @@ class InterfaceKind(Kind):
 
         want = desired['want']
         master = want['master']
+        common.check_port(have, final, master, 'master', obj, here)
         common.check_master(links[here], master, here, 'master', obj, ctx, have)
         after = common.plan_link_attrs(plan, here, final, 'interface', want, have, desired['purge_addresses'])
         plan.record(self.key(desired, observed), before, self.picture(after, here, final))

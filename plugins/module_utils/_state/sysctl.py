@@ -88,7 +88,15 @@ def value_text(value, option='value', obj=None):
         raise ValidationError('option %s of %s: a value is required' % (option, obj), option, obj)
     if isinstance(value, bool):
         return '1' if value else '0'
-    text = normalise(validate._text(value))
+    raw = validate._text(value).strip()
+    if '\n' in raw or '\r' in raw or _CONTROL_RE.search(raw):
+        # normalise() would make '1\n0' '1 0': the kernel takes the first number, the file write
+        # is short, and the rest is written again as the next value (ip_forward ends up 0). A tab
+        # stays a separator (sysctl -a prints ip_local_port_range with one).
+        raise ValidationError("option %s of %s: the value %s holds a line break or a control character; give "
+                              "one line (several numbers separated by spaces)" % (option, obj, repr(raw).lstrip('u')),
+                              option, obj)
+    text = normalise(raw)
     if text.lower() in _TRUE:
         return '1'
     if text.lower() in _FALSE:

@@ -109,7 +109,8 @@ class VethKind(Kind):
             plan.add('link_create', netns, obj, params, option='name', undo=undo, text=text)
         else:
             have_main = link
-            have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links)
+            have_peer = self._plan_peer_place(plan, obj, link, pns, pname, links,
+                                              owned=bool(desired.get('alias')) and link.get('alias') == desired['alias'])
         ends = ((desired['end'], netns, 'master', have_main), (peer, pns, 'peer.master', have_peer))
         for end, ref, option, have in ends:
             if desired.get('ports_counted'):
@@ -130,8 +131,14 @@ class VethKind(Kind):
         return plan
 
     @staticmethod
-    def _plan_peer_place(plan, obj, link, pns, pname, links):
-        """Bring the existing peer to the wanted namespace and name; return it as it will be."""
+    def _plan_peer_place(plan, obj, link, pns, pname, links, owned=False):
+        """Bring the existing peer to the wanted namespace and name; return it as it will be.
+
+        Only a pair marked as the caller's own (``owned``: topology's ownership alias) has its
+        other end moved or renamed. Any other existing pair whose other end is not ``pname`` in
+        ``pns`` is not the pair the task describes (it may be someone else's: a container's eth0),
+        and is refused: a re-run of a task that made the pair always finds the peer in place, and a
+        deliberate move or rename is a netvirt.linux.interface task."""
         peer = link.get('peer') or {}
         if not peer.get('name'):
             raise ValidationError("option peer.netns of %s: its peer is in a namespace that has no name or path "
@@ -141,6 +148,14 @@ class VethKind(Kind):
         have = dict(links.get(cur_ns, {}).get(cur_name) or {'name': cur_name})
         if cur_ns == pns and cur_name == pname:
             return have
+        if not owned:
+            option = 'peer.name' if cur_name != pname else 'peer.netns'
+            raise ValidationError(
+                "option %s of %s: %s already exists and is paired with '%s' in %s, not with '%s' in %s; refusing "
+                "to %s the other end of an existing pair (it may belong to someone else). Give the peer as it is, "
+                "move or rename it with netvirt.linux.interface, or delete the pair (state: absent) first"
+                % (option, obj, obj, cur_name, ns_label(cur_ns), pname, ns_label(pns),
+                   'move' if cur_ns != pns else 'rename'), option, obj)
         clash = links[pns].get(pname)
         if clash is not None and not (cur_ns == pns and cur_name == pname):
             raise ValidationError("option peer.name of %s: '%s' is already taken in %s (by a %s), so the peer "
