@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """Run one entry of bad_inputs.yml inside tools/sandbox (test_bad_inputs.py starts it there):
-the entry's `setup` modules, a snapshot of the network (snapshot.py: iproute2's view), the bad
+the entry's `files` (only under /run/netns or /run/netvirt: a stray file a killed run leaves), its
+`setup` modules, a snapshot of the network (snapshot.py: iproute2's view), the bad
 module (in check mode when the entry says so), a second snapshot. It prints one JSON report;
 test_bad_inputs.py makes the assertions (the task failed, its message holds every expected piece,
 the two snapshots are equal).
@@ -80,6 +81,24 @@ def run_module(python, module, args, check_mode, workdir, env):
     return step
 
 
+# Where an entry's `files` may be written: the sandbox's own tmpfs mounts, never the machine's files.
+FILE_DIRS = ('/run/netns/', '/var/run/netns/', '/run/netvirt/', '/var/run/netvirt/')
+
+
+def make_files(files):
+    """An entry's `files` ([{path, content}], content '' for an empty file): what a killed run or a
+    killed `ip netns add` leaves behind, made before the setup modules run."""
+    for item in files:
+        path = item['path']
+        if not path.startswith(FILE_DIRS) or '/../' in path:
+            raise ValueError('bad_inputs.yml: files may only be written under %s, not %s' % (', '.join(FILE_DIRS), path))
+        parent = os.path.dirname(path)
+        if not os.path.isdir(parent):
+            os.makedirs(parent, 0o755)
+        with open(path, 'w') as handle:
+            handle.write(item.get('content', ''))
+
+
 def run_entry(entry, python):
     workdir = tempfile.mkdtemp(prefix='netvirt-bad-input-')
     try:
@@ -92,6 +111,7 @@ def run_entry(entry, python):
         env['PYTHONPATH'] = os.pathsep.join([COLLECTIONS, shim])
         env.pop('PYTHONHOME', None)
         report = {'steps': [], 'before': None, 'after': None}
+        make_files(entry.get('files', []))
         for step in entry.get('setup', []):
             done = run_module(python, step['module'], step.get('args', {}), False, workdir, env)
             done['role'] = 'setup'

@@ -47,7 +47,12 @@ def snapshot():
         names = []
     state = {'named': names, 'namespaces': {'': namespace(None)}}
     for name in names:
-        state['namespaces'][name] = namespace(name)
+        if os.path.ismount(os.path.join('/run/netns', name)):
+            state['namespaces'][name] = namespace(name)
+        else:
+            # A file with no namespace bound to it (what a killed `ip netns add` leaves): iproute2
+            # cannot enter it; its size is all there is to compare.
+            state['namespaces'][name] = {'not a namespace': os.stat(os.path.join('/run/netns', name)).st_size}
     return state
 
 

@@ -25,7 +25,7 @@ def test_catalogue_is_well_formed():
     ids = [entry['id'] for entry in CATALOGUE]
     assert len(ids) == len(set(ids)), 'duplicate ids in bad_inputs.yml'
     for entry in CATALOGUE:
-        assert set(entry) <= {'id', 'module', 'setup', 'args', 'msg', 'check_mode'}, entry['id']
+        assert set(entry) <= {'id', 'module', 'files', 'setup', 'args', 'msg', 'check_mode'}, entry['id']
         assert entry['msg'], '%s: a bad input must say what the message names' % entry['id']
         assert os.path.exists(os.path.join(HERE, '..', '..', 'plugins', 'modules', entry['module'] + '.py')), \
             '%s: no module %s' % (entry['id'], entry['module'])
