@@ -209,7 +209,8 @@ class Session(object):
                 return None
             raise
         if nstype != CLONE_NEWNET:
-            return '%s is a %s namespace' % (path, NS_TYPES.get(nstype, 'non-network (type %#x)' % nstype))
+            what = NS_TYPES.get(nstype, 'non-network (type %#x)' % nstype)
+            return '%s is %s %s namespace' % (path, 'an' if what[0] in 'IAEO' else 'a', what)
         return None
 
     def exists(self, ref):

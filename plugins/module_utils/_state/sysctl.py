@@ -93,7 +93,7 @@ def value_text(value, option='value', obj=None):
         # normalise() would make '1\n0' '1 0': the kernel takes the first number, the file write
         # is short, and the rest is written again as the next value (ip_forward ends up 0). A tab
         # stays a separator (sysctl -a prints ip_local_port_range with one).
-        raise ValidationError("option %s of %s: the value %s holds a line break or a control character; give "
+        raise ValidationError("option %s of %s: the value %s holds a line break or other control characters; give "
                               "one line (several numbers separated by spaces)" % (option, obj, repr(raw).lstrip('u')),
                               option, obj)
     text = normalise(raw)

@@ -148,6 +148,12 @@ class VethKind(Kind):
         have = dict(links.get(cur_ns, {}).get(cur_name) or {'name': cur_name})
         if cur_ns == pns and cur_name == pname:
             return have
+        clash = links[pns].get(pname)
+        if clash is not None and not (cur_ns == pns and cur_name == pname):
+            raise ValidationError("option peer.name of %s: '%s' is already taken in %s (by a %s), so the peer "
+                                  "cannot be %s there" % (obj, pname, ns_label(pns), clash['kind'],
+                                                          'moved' if cur_ns != pns else 'renamed'),
+                                  'peer.name', obj)
         if not owned:
             option = 'peer.name' if cur_name != pname else 'peer.netns'
             raise ValidationError(
@@ -156,12 +162,6 @@ class VethKind(Kind):
                 "move or rename it with netvirt.linux.interface, or delete the pair (state: absent) first"
                 % (option, obj, obj, cur_name, ns_label(cur_ns), pname, ns_label(pns),
                    'move' if cur_ns != pns else 'rename'), option, obj)
-        clash = links[pns].get(pname)
-        if clash is not None and not (cur_ns == pns and cur_name == pname):
-            raise ValidationError("option peer.name of %s: '%s' is already taken in %s (by a %s), so the peer "
-                                  "cannot be %s there" % (obj, pname, ns_label(pns), clash['kind'],
-                                                          'moved' if cur_ns != pns else 'renamed'),
-                                  'peer.name', obj)
         if cur_ns != pns:
             params = {'name': cur_name, 'to': pns}
             if cur_name != pname:
