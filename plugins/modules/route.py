@@ -18,6 +18,9 @@ description:
   - When O(metric) is not set, the kernel's default is meant, both to find the route and to create it
     (0 for IPv4, 1024 for IPv6).
   - Routes of the kernel's C(local) table (local and broadcast addresses) are not managed.
+  - A O(gateway) that is no next hop (C(0.0.0.0), C(::), a multicast address, C(255.255.255.255)) is refused
+    before the kernel sees it; the kernel takes the unspecified address for no gateway at all, so the route
+    would differ from the task on every run.
 author:
   - netvirt.linux maintainers (@netvirt)
 options:
