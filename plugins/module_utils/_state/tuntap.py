@@ -90,6 +90,9 @@ class TuntapKind(Kind):
         master = params.get('master')
         if master is not None and master != '':
             master = validate.ifname(master, 'master', obj)
+            # a layer-3 tun (no Ethernet frames) or the device itself: refused before the kernel
+            common.check_port({'kind': 'tun', 'tun': {'mode': mode}}, name, master, 'master', obj,
+                              validate.netns_ref(params.get('netns'), 'netns', obj))
         return {
             'master': master,
             'name': name, 'obj': obj, 'state': params['state'],

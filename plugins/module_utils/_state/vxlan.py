@@ -131,6 +131,7 @@ class VxlanKind(Kind):
         master = params.get('master')
         if master is not None and master != '':
             master = validate.ifname(master, 'master', obj)
+            common.check_port({'kind': 'vxlan'}, name, master, 'master', obj, netns)
         out = {'name': name, 'netns': netns, 'obj': obj, 'state': params['state'],
                'mtu': validate.mtu(params.get('mtu'), 'mtu', obj), 'up': params['up'], 'master': master}
         if params['state'] == 'absent':

@@ -396,3 +396,13 @@ def test_a_pair_marked_as_the_callers_own_is_still_moved_and_renamed():
     err = refused(veth_plan, {'name': 'v0', 'peer': {'name': 'eth1', 'netns': 'n2'}}, links, None, 'n2',
                   {'alias': 'netvirt-topology:other'})
     assert 'refusing to move' in err.msg
+
+
+def test_tun_and_vxlan_masters_refused_at_desired():
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
+    err = refused(TuntapKind().desired, params(TuntapKind(), name='t0', mode='tun', master='br0'))
+    assert err.msg.startswith("option master of tun t0: 't0' is a layer-3 tun device")
+    assert TuntapKind().desired(params(TuntapKind(), name='t0', mode='tap', master='br0'))['master'] == 'br0'
+    err = refused(VxlanKind().desired, params(VxlanKind(), name='vx0', vni=5, remote='10.0.0.2', master='vx0'))
+    assert 'cannot be a port of itself' in err.msg
