@@ -43,6 +43,14 @@ class VethKind(Kind):
                 else netns
             out['peer'] = {'name': pname, 'netns': pnetns}
             out['peer'].update(self._end(peer, 'peer.', obj))
+            if pnetns == netns:
+                mine = dict((c.split('/')[0], c) for c in out['end']['addresses'] or [])
+                for cidr in out['peer']['addresses'] or []:
+                    if cidr.split('/')[0] in mine:
+                        raise ValidationError("option peer.addresses of %s: %s is also given to this end (%s), in %s; "
+                                              "an address belongs to one interface"
+                                              % (obj, cidr.split('/')[0], mine[cidr.split('/')[0]], ns_label(netns)),
+                                              'peer.addresses', obj)
         return out
 
     @staticmethod

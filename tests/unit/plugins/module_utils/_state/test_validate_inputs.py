@@ -406,3 +406,13 @@ def test_tun_and_vxlan_masters_refused_at_desired():
     assert TuntapKind().desired(params(TuntapKind(), name='t0', mode='tap', master='br0'))['master'] == 'br0'
     err = refused(VxlanKind().desired, params(VxlanKind(), name='vx0', vni=5, remote='10.0.0.2', master='vx0'))
     assert 'cannot be a port of itself' in err.msg
+
+
+def test_veth_one_address_on_both_ends_of_one_namespace():
+    err = refused(VethKind().desired, params(VethKind(), name='v0', addresses=['10.0.0.1/24'],
+                                             peer={'name': 'p0', 'addresses': ['10.0.0.1/16']}))
+    assert err.msg == ('option peer.addresses of veth v0: 10.0.0.1 is also given to this end (10.0.0.1/24), in the '
+                       'current namespace; an address belongs to one interface')
+    out = VethKind().desired(params(VethKind(), name='v0', addresses=['10.0.0.1/24'],
+                                    peer={'name': 'p0', 'netns': 'n1', 'addresses': ['10.0.0.1/24']}))
+    assert out['peer']['addresses'] == ['10.0.0.1/24']
