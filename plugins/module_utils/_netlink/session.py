@@ -161,21 +161,24 @@ class Session(object):
 
     def fd(self, ref, option='netns', obj=None):
         """An fd of the namespace; NetvirtError naming the option (and object) if it does not exist
-        or if the file is not a network namespace (then the error's ``not_a_netns`` is True)."""
+        or if the file is not a network namespace (then the error's ``not_a_netns`` is True). The
+        check costs one fstat and one ioctl on the open file (a stat first would walk the path a
+        second time, the dearest part with a thousand namespaces mounted); O_NONBLOCK so that a FIFO
+        given by mistake does not wait for a writer."""
         if ref is None:
             return self._home
         if ref not in self._fds:
             path = ref_path(ref)
             where = ' of %s' % obj if obj else ''
             try:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
             except (IOError, OSError) as exc:
                 if exc.errno in (errno.ENOENT, errno.ESRCH, errno.ENOTDIR):
                     raise NetvirtError("option %s%s: %s does not exist (no %s)"
                                        % (option, where, ns_label(ref), path), option=option, obj=obj)
                 raise NetvirtError("option %s%s: cannot open %s (%s): %s"
                                    % (option, where, ns_label(ref), path, exc.strerror), option=option, obj=obj)
-            why = self.not_a_netns(fd, ref, path)
+            why = self.not_nsfs(os.fstat(fd), ref, path) or self.not_netns_type(fd, path)
             if why:
                 os.close(fd)
                 err = NetvirtError("option %s%s: %s is not a network namespace: %s" % (option, where, ns_label(ref), why),
@@ -185,23 +188,26 @@ class Session(object):
             self._fds[ref] = fd
         return self._fds[ref]
 
-    def not_a_netns(self, fd, ref, path):
-        """Why the open file ``fd`` is not a network namespace, or None: it must be on nsfs (the
-        device of the run's own namespace file: one fstat) and of type CLONE_NEWNET (one ioctl,
-        NS_GET_NSTYPE; a kernel older than 4.11 has no such ioctl and setns(2) tells later).
-        Else setns(2) fails with a bare EINVAL."""
-        st = os.fstat(fd)
-        if st.st_dev != self._home_dev:
-            if stat.S_ISDIR(st.st_mode):
-                return '%s is a directory' % path
-            if stat.S_ISREG(st.st_mode) and st.st_size == 0 and ref is not None and '/' not in ref \
-                    and not ref.isdigit():
-                return ("%s is an empty file with no namespace bound to it, as a killed `ip netns add` (or a run "
-                        "killed between creating the file and binding the namespace to it) leaves it; remove it "
-                        "(`ip netns delete %s` or `rm %s`) and run again" % (path, ref, path))
-            if stat.S_ISREG(st.st_mode):
-                return '%s is a%s regular file (no namespace is bound there)' % (path, 'n empty' if not st.st_size else '')
-            return '%s is not a namespace file (no namespace is bound there)' % path
+    def not_nsfs(self, st, ref, path):
+        """Why the file of ``st`` (os.fstat) is not a namespace file, or None: a namespace file is on
+        nsfs, the device of the run's own namespace file. Else setns(2) would fail with a bare EINVAL."""
+        if st.st_dev == self._home_dev:
+            return None
+        if stat.S_ISDIR(st.st_mode):
+            return '%s is a directory' % path
+        if stat.S_ISREG(st.st_mode) and st.st_size == 0 and ref is not None and '/' not in ref and not ref.isdigit():
+            return ("%s is an empty file with no namespace bound to it, as a killed `ip netns add` (or a run "
+                    "killed between creating the file and binding the namespace to it) leaves it; remove it "
+                    "(`ip netns delete %s` or `rm %s`) and run again" % (path, ref, path))
+        if stat.S_ISREG(st.st_mode):
+            return '%s is a%s regular file (no namespace is bound there)' % (path, 'n empty' if not st.st_size else '')
+        return '%s is not a namespace file (no namespace is bound there)' % path
+
+    @staticmethod
+    def not_netns_type(fd, path):
+        """Why the namespace file open as ``fd`` is not a network namespace, or None: one ioctl,
+        NS_GET_NSTYPE, must say CLONE_NEWNET (a kernel older than 4.11 has no such ioctl; setns(2)
+        with CLONE_NEWNET tells there)."""
         try:
             nstype = fcntl.ioctl(fd, NS_GET_NSTYPE)
         except (IOError, OSError) as exc:
@@ -415,7 +421,7 @@ class Session(object):
                                % (option, ' of %s' % obj if obj else '', path), option=option, obj=obj)
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            why = self.not_a_netns(fd, path, path)
+            why = self.not_netns_type(fd, path)
         finally:
             os.close(fd)
         if why:

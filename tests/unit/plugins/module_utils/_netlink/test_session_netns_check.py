@@ -103,5 +103,14 @@ def test_the_check_is_cheap(session):
     fd = session.fd('/proc/self/ns/net')
     started = time.perf_counter()
     for _ in range(1000):
-        assert session.not_a_netns(fd, 'x', '/proc/self/ns/net') is None
+        assert session.not_nsfs(os.fstat(fd), 'x', '/proc/self/ns/net') is None
+        assert session.not_netns_type(fd, '/proc/self/ns/net') is None
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_fifo_is_never_opened(session, tmp_path):
+    """Opening a FIFO for reading would wait for a writer forever: it is opened non-blocking."""
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(str(fifo))
+    err = refused(session, str(fifo))
+    assert err.msg.endswith('%s is not a namespace file (no namespace is bound there)' % fifo)
