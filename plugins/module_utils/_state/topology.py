@@ -328,8 +328,8 @@ class TopologyKind(Kind):
         namespaces = {}
         for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
-            exists = name in named and common.namespace_exists(session, name, 'namespaces[%d].name' % i,
-                                                                'namespace %s' % name)
+            option = 'namespaces[%d].name' % i
+            exists = name in named and common.namespace_exists(session, name, option, 'namespace %s' % name)
             namespaces[name] = {'exists': exists}
         owned = {}
         for name, inode in record['namespaces'].items():

@@ -271,9 +271,8 @@ def test_one_address_on_two_interfaces_of_a_namespace_is_refused():
         links=[{'name': 'v0', 'addresses': ['10.0.1.1/24'], 'peer': {'name': 'p0', 'addresses': ['10.0.1.1/24']}}]))
     assert err.option == 'links[0].peer.addresses'
     # one address in two namespaces is fine
-    out = TopologyKind().desired(topology(
-        links=[{'name': 'v0', 'addresses': ['10.0.1.1/24'], 'peer': {'name': 'p0', 'netns': 'n1',
-                                                                       'addresses': ['10.0.1.1/24']}}]))
+    elsewhere = {'name': 'p0', 'netns': 'n1', 'addresses': ['10.0.1.1/24']}
+    out = TopologyKind().desired(topology(links=[{'name': 'v0', 'addresses': ['10.0.1.1/24'], 'peer': elsewhere}]))
     assert len(out['links']) == 1
 
 
@@ -381,8 +380,8 @@ def test_foreign_pair_is_not_moved():
 
 def test_the_pair_in_place_is_converged():
     plan = veth_plan({'name': 'v0', 'mtu': 9000, 'peer': {'name': 'x1'}}, pair(None, 'v0', None, 'x1'), None, None)
-    assert [(a.op, a.params) for a in plan.actions] == [('link_set', {'name': 'v0', 'mtu': 9000}),
-                                                         ('link_set', {'name': 'x1', 'mtu': 9000})]
+    assert [(a.op, a.params) for a in plan.actions] == [
+        ('link_set', {'name': 'v0', 'mtu': 9000}), ('link_set', {'name': 'x1', 'mtu': 9000})]
 
 
 def test_a_pair_marked_as_the_callers_own_is_still_moved_and_renamed():
