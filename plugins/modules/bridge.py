@@ -23,7 +23,7 @@ description:
     6 to 40 s; while STP is on, forward delay must be 2 to 30 s.
   - An existing interface named O(name) that is not a bridge makes the task fail; it is never taken over
     nor deleted.
-  - An interface that cannot be a port is refused before the kernel sees it, naming it: another bridge (the
+  - An interface that cannot be a port is refused before the kernel sees it, naming it; that is another bridge (the
     kernel would answer C(ELOOP)), the bridge itself, the loopback and a layer-3 tun device (use a tap).
   - When a step after the creation fails, the new bridge is removed again, so a failed task leaves
     nothing half-made.

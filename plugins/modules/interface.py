@@ -25,9 +25,9 @@ description:
     other options are then applied to it in the target namespace. Set O(up=true) to bring it up there.
   - "Bridges and the loopback interface are netns-local devices; the kernel refuses to move them
     (C(RTNETLINK answers: Invalid argument)) and the task fails saying so before anything is changed."
-  - An O(master) that the interface cannot be a port of is refused before the kernel sees it: a bridge as a
-    port of another bridge (the kernel would answer C(ELOOP), C(Too many levels of symbolic links)), an
-    interface as its own master, the loopback, and a layer-3 tun device.
+  - An O(master) that the interface cannot be a port of is refused before the kernel sees it (a bridge as a
+    port of another bridge (the kernel would answer C(ELOOP), "Too many levels of symbolic links"), an
+    interface as its own master, the loopback, and a layer-3 tun device).
 author:
   - netvirt.linux maintainers (@netvirt)
 options:

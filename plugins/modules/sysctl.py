@@ -20,7 +20,7 @@ description:
   - Values are compared the way the kernel prints them, with runs of white space taken as one space, so
     C(4096 87380 6291456) matches a value the kernel shows with tabs.
   - A value holding a line break or another control character (a tab excepted) is refused before anything
-    is written: the kernel would take the first number, and the rest would be written again as the next value.
+    is written, as the kernel would take the first number, and the rest would be written again as the next value.
   - There is no O(state=absent); a kernel key always has a value. Set the value you want instead.
   - Keys outside C(net.*) (C(kernel.*), C(vm.*), C(fs.*), ...) are shared by the whole host or not about
     networking, and are refused; use M(ansible.posix.sysctl) for them.

@@ -33,7 +33,7 @@ description:
   - When a step fails, everything this run created is removed again (newest first), so a failed task leaves
     nothing half-made; a fixed re-run converges.
   - Sysctls are set, never reverted (neither by O(purge) nor by O(state=absent)).
-  - Duplicates inside the task are refused before anything is changed, naming both items: two routes of
+  - Duplicates inside the task are refused before anything is changed, naming both items; that is two routes of
     one identity (family, O(routes[].dst), O(routes[].table), O(routes[].metric) and namespace; they would
     replace each other on every run), one sysctl key twice in a namespace (in either spelling), and one IP
     address given to two interfaces of a namespace.
