@@ -61,11 +61,18 @@ def observed(links, netns, peer_netns):
     return {'netns': netns, 'peer_netns': peer_netns, 'links': links}
 
 
-def plan_of(given, obs, check_mode=False):
+def plan_of(given, obs, check_mode=False, alias=None):
+    """``alias``: the ownership mark a composite (topology) hands the kind through desired."""
     kind = VethKind()
     ctx = Context(check_mode, True)
-    plan = kind.plan(kind.desired(given), copy.deepcopy(obs), ctx)
+    desired = kind.desired(given)
+    if alias:
+        desired['alias'] = alias
+    plan = kind.plan(desired, copy.deepcopy(obs), ctx)
     return plan, ctx
+
+
+OWN = 'netvirt-topology:lab'    # a pair marked as the caller's own: its other end may be moved or renamed
 
 
 def ops(plan):
@@ -248,10 +255,10 @@ def test_mtu_change_sets_both_ends():
 
 
 def test_peer_in_the_wrong_namespace_is_moved_and_renamed():
-    links = pair_links('ns1', 'v0', 'ns2', 'eth0', other={'addresses': ['10.0.0.2/24'], 'up': True})
+    links = pair_links('ns1', 'v0', 'ns2', 'eth0', main={'alias': OWN}, other={'addresses': ['10.0.0.2/24'], 'up': True})
     links['ns3'] = {'lo': lo(), 'br3': link('br3', kind='bridge', index=3)}
     given = params(netns='ns1', peer=peer(name='eth1', netns='ns3', master='br3', addresses=['10.0.0.2/24']))
-    plan, _ctx = plan_of(given, observed(links, 'ns1', 'ns3'))
+    plan, _ctx = plan_of(given, observed(links, 'ns1', 'ns3'), alias=OWN)
     # A moved interface arrives down, without addresses and master: all of it is set again there.
     assert ops(plan) == [
         ('link_move', 'ns2', {'name': 'eth0', 'to': 'ns3', 'new_name': 'eth1'}),
@@ -270,9 +277,9 @@ def test_peer_in_the_wrong_namespace_is_moved_and_renamed():
 
 
 def test_peer_moved_under_the_same_name():
-    links = pair_links('ns1', 'v0', 'ns2', 'eth0')
+    links = pair_links('ns1', 'v0', 'ns2', 'eth0', main={'alias': OWN})
     links['ns3'] = {'lo': lo()}
-    plan, _ctx = plan_of(params(netns='ns1', peer=peer(netns='ns3')), observed(links, 'ns1', 'ns3'))
+    plan, _ctx = plan_of(params(netns='ns1', peer=peer(netns='ns3')), observed(links, 'ns1', 'ns3'), alias=OWN)
     assert ops(plan) == [
         ('link_move', 'ns2', {'name': 'eth0', 'to': 'ns3'}),
         ('link_set', 'ns3', {'name': 'eth0', 'up': True}),
@@ -282,9 +289,9 @@ def test_peer_moved_under_the_same_name():
 
 
 def test_peer_renamed_in_place():
-    links = pair_links('ns1', 'v0', 'ns2', 'eth0')
+    links = pair_links('ns1', 'v0', 'ns2', 'eth0', main={'alias': OWN})
     plan, _ctx = plan_of(params(netns='ns1', mtu=9000, peer=peer(name='eth1', netns='ns2')),
-                         observed(links, 'ns1', 'ns2'))
+                         observed(links, 'ns1', 'ns2'), alias=OWN)
     assert ops(plan) == [
         ('link_set', 'ns2', {'name': 'eth0', 'new_name': 'eth1'}),
         ('link_set', 'ns1', {'name': 'v0', 'mtu': 9000}),
@@ -296,6 +303,21 @@ def test_peer_renamed_in_place():
     assert diff['before']['peer']['name'] == 'eth0'
     assert diff['after']['peer']['name'] == 'eth1'
     assert diff['after']['peer']['netns'] == 'ns2'
+
+
+@pytest.mark.parametrize('peer_name, peer_netns, verb, alias', [
+    ('eth1', 'ns2', 'rename', None), ('eth0', 'ns3', 'move', None),
+    ('eth1', 'ns2', 'rename', 'netvirt-topology:other'),     # marked, but by another owner
+])
+def test_the_other_end_of_a_pair_not_marked_as_ours_is_never_moved_or_renamed(peer_name, peer_netns, verb, alias):
+    links = pair_links('ns1', 'v0', 'ns2', 'eth0', main={'alias': alias} if alias else None)
+    links['ns3'] = {'lo': lo()}
+    with pytest.raises(ValidationError) as info:
+        plan_of(params(netns='ns1', peer=peer(name=peer_name, netns=peer_netns)), observed(links, 'ns1', peer_netns),
+                alias=OWN)
+    assert info.value.option in ('peer.name', 'peer.netns')
+    assert "paired with 'eth0' in namespace 'ns2'" in info.value.msg
+    assert 'refusing to %s the other end of an existing pair' % verb in info.value.msg
 
 
 @pytest.mark.parametrize('peer_netns, verb', [('ns2', 'renamed'), ('ns3', 'moved')])
