@@ -115,4 +115,4 @@ clean:
 	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf .venv .venv-pyroute2-0.7 .venv-molecule
+	rm -rf .venv .venv-pyroute2-0.7 .venv-pyroute2-0.6 .venv-molecule
