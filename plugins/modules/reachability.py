@@ -108,6 +108,7 @@ options:
     default: 1.0
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 attributes:
   check_mode:
@@ -128,7 +129,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Every pair of the three namespaces on br0 can ping each other (seed 002)
+- name: Every pair of the three namespaces on br0 can ping each other
   netvirt.linux.reachability:
     matrix: [ns1, ns2, ns3]
   register: pingall

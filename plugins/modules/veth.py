@@ -90,6 +90,7 @@ options:
         default: true
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.netns
@@ -99,7 +100,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Join namespaces ns1 and ns2 with a veth pair (seed 002, first experiment)
+- name: Join namespaces ns1 and ns2 with a veth pair
   netvirt.linux.veth:
     name: veth0
     netns: ns1

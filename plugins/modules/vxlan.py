@@ -89,6 +89,7 @@ options:
     default: true
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.interface
