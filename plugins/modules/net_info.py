@@ -196,6 +196,19 @@ current:
     links: {}
     routes: []
     bridges: {}
+actions:
+  description:
+    - Always empty - the module only reads. Every module of the collection returns C(actions) (and C(diff) in diff
+      mode) from the same runner, so registered results of all of them have the same shape.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+diff:
+  description: Empty C(before) and C(after) - nothing is changed.
+  returned: in diff mode
+  type: dict
+  sample: {before: {}, after: {}}
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind

@@ -125,7 +125,7 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create namespace ns0", "set lo up in namespace 'ns0'"]
+  sample: ["create namespace ns0", "ns0: set lo up"]
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind

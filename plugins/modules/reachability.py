@@ -218,11 +218,18 @@ summary:
     unmet: 0
     text: "6 probes: 2 reachable, 4 unreachable, 0 skipped; 6 of 6 expectations met"
 actions:
-  description: Always empty; probing never changes anything.
+  description:
+    - Always empty - probing changes nothing. Every module of the collection returns C(actions) (and C(diff) in diff
+      mode) from the same runner, so registered results of all of them have the same shape.
   returned: always
   type: list
   elements: str
   sample: []
+diff:
+  description: Empty C(before) and C(after) - nothing is changed.
+  returned: in diff mode
+  type: dict
+  sample: {before: {}, after: {}}
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import ReachabilityKind

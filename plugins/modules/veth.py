@@ -162,7 +162,12 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create veth veth0 with peer veth1 in namespace 'ns2' in namespace 'ns1'"]
+  sample:
+    - "ns1: create veth veth0 with peer veth1 in namespace 'ns2'"
+    - "ns1: add address 10.1.1.1/24 to veth veth0"
+    - "ns1: set veth veth0 up"
+    - "ns2: add address 10.1.1.2/24 to veth peer veth1"
+    - "ns2: set veth peer veth1 up"
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run

@@ -38,6 +38,8 @@ def binary(family, backend, tool):
 def user_chains(parsed):
     """The user chains of a parsed table (parse_save), in order."""
     return [c for c in parsed['order'] if parsed['chains'].get(c) is None]
+
+
 CHAIN_MAX = 28           # XT_EXTENSION_MAXNAMELEN - 1
 COMMENT_MAX = 255        # XT_MAX_COMMENT_LEN - 1
 _CHAIN_RE = re.compile(r'^[A-Za-z0-9_.:+@=-]+$')
@@ -374,8 +376,8 @@ def _exact_target(jump, fields):
             return False
     if 'to_ports' in given:
         ports = str(fields['to_ports']).split('-')
-        if not all(p.isdigit() for p in ports) or len(ports) > 2 or (len(ports) == 2 and
-                                                                     int(ports[0]) >= int(ports[1])):
+        backwards = len(ports) == 2 and all(p.isdigit() for p in ports) and int(ports[0]) >= int(ports[1])
+        if not all(p.isdigit() for p in ports) or len(ports) > 2 or backwards:
             return False
     return True
 
@@ -479,8 +481,8 @@ def error_line(stderr):
 
 def error_text(stderr):
     """iptables' own message, without the usage hint."""
-    lines = [l.strip() for l in (stderr or '').splitlines()
-             if l.strip() and not l.startswith('Try `') and not l.startswith('Error occurred at line')]
+    lines = [line.strip() for line in (stderr or '').splitlines()
+             if line.strip() and not line.startswith('Try `') and not line.startswith('Error occurred at line')]
     text = ' '.join(lines) or 'failed without a message'
     if re.match(r'^\S*iptables-restore: line \d+ failed$', text):
         # iptables-legacy when the kernel refuses the table at commit

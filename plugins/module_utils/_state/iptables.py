@@ -144,7 +144,7 @@ class IptablesKind(Kind):
                 candidates = [(r['option'], r['spec']) for r in chosen]
                 trusted = self._trusted(desired, parsed, chosen) if fast else None
                 specs = io.canon.canonicalise(self.runner, family, backend, table, desired['chain'], desired['builtin'],
-                                           parsed, candidates, obj, trusted) if desired['state'] == 'present' else []
+                                              parsed, candidates, obj, trusted) if desired['state'] == 'present' else []
                 known = set(s for _c, s in parsed['rules'])
                 self.seen[family] = (parsed, set(s for s, t in zip(specs, trusted or []) if t and s not in known))
                 self._unique(candidates, specs, family, obj)
@@ -301,12 +301,12 @@ class IptablesKind(Kind):
         would (e.g. a DNAT in nat INPUT). The plan is not touched."""
         try:
             for family, (parsed, unchecked) in sorted(self.seen.items()):
-                new = [a for a in plan.actions if a.params['family'] == family and a.params.get('spec') in unchecked
-                       and a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
+                new = [a for a in plan.actions if a.params['family'] == family
+                       if a.params.get('spec') in unchecked if a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
                 if new:
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
                     self.io.canon.load(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table], parsed,
-                               [(a.option, a.params['spec']) for a in new], new[0].obj)
+                                       [(a.option, a.params['spec']) for a in new], new[0].obj)
         except (IOError, OSError) as exc:
             raise NetvirtError('option backend of %s: running iptables failed: %s'
                                % (plan.actions[0].obj, exc.strerror or exc), 'backend', plan.actions[0].obj)
@@ -323,7 +323,7 @@ class IptablesKind(Kind):
             return None, err
         table, chain = suspects[0].params['table'], suspects[0].params['line'].split(' ', 2)[1]
         k, err1 = self.io.canon.find_refused(self.runner, family, self.backend, table, chain, chain in rules.BUILTIN[table],
-                                     parsed, [a.params['spec'] for a in suspects])
+                                             parsed, [a.params['spec'] for a in suspects])
         return (suspects[k], err1) if k is not None else (None, err)
 
     # -- result --------------------------------------------------------------------------------
