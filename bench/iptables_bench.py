@@ -186,7 +186,7 @@ def in_process(name, chain_rules):
     from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
     from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
     from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
-from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
+    from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import argument_spec
     params = dict((k, v.get('default')) for k, v in argument_spec(IptablesKind()).items())
     params.update({'netns': name, 'chain': 'INPUT', 'rules': [
         dict((k, r.get(k)) for k in IptablesKind.argument_spec['rules']['options']) for r in chain_rules]})
