@@ -90,9 +90,11 @@ integration-pyroute2-0.7: bootstrap
 integration-all: bootstrap
 	$(call run_integration,$(VENV)/bin/python $(VENV07)/bin/python)
 
-# every module's EXAMPLES with the oldest supported ansible-playbook (modules on pyroute2 0.9)
+# every module's EXAMPLES with the oldest supported ansible-playbook (modules on pyroute2 0.9). The roles'
+# README examples are left out here: the runner reads results from the default callback, and 2.16's
+# prints an include_role task without a result line and counts it differently in the PLAY RECAP.
 examples-oldest: bootstrap
-	$(call run_integration,$(VENV)/bin/python,$(OLDEST),tests/integration/test_examples.py \
+	$(call run_integration,$(VENV)/bin/python,$(OLDEST),tests/integration/test_examples.py -k 'not role-' \
 	  $(if $(filter 0 1,$(JOBS)),,-n $(JOBS) --dist load --maxschedchunk 1) --durations=5)
 
 # ansible-test sanity with the oldest supported and with the newest ansible-core, one after the other
