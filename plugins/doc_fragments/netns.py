@@ -29,12 +29,20 @@ options:
         C(group/netvirt.linux.netvirt).
     type: raw
 requirements:
-  - Python 3.9 or newer on the managed host.
-  - pyroute2 0.7.2 or newer on the managed host (Debian and Ubuntu package C(python3-pyroute2), or C(pip install pyroute2)).
+  - Python 3.8 or newer on the managed host (ansible-core 2.20 and newer need 3.9 there themselves).
   - Root, or CAP_NET_ADMIN and CAP_SYS_ADMIN, on the managed host.
 '''
 
-    # The attributes every module shares (check mode, diff mode, platform).
+    # What the netlink modules (all but iptables) need besides. (A fragment must carry options or
+    # attributes: this one adds none.)
+    PYROUTE2 = r'''
+options: {}
+requirements:
+  - pyroute2 0.7.2 or newer on the managed host (C(pip install "pyroute2>=0.7.2"), or the distribution's
+    C(python3-pyroute2) where it is that new, as on Debian 12; Ubuntu 22.04's 0.6.4 is refused as too old).
+'''
+
+    # The attributes every module shares (check mode, diff mode, action group, platform).
     ATTRIBUTES = r'''
 attributes:
   check_mode:
@@ -46,6 +54,12 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+  action_group:
+    description: Use C(group/netvirt.linux.netvirt) in C(module_defaults) to set defaults for this module
+      (for example C(netns) for a whole play).
+    support: full
+    membership:
+      - netvirt.linux.netvirt
   platform:
     description: Target OS/families that can be operated against.
     support: full

@@ -121,6 +121,7 @@ notes:
     (Docker sets one in the host's namespace) stops traffic between ports. This module does not change it.
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.veth
@@ -133,7 +134,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: A bridge as the switch of three namespaces (seeds 002 and 004), gateway address on it
+- name: A bridge as the switch of three namespaces, gateway address on it
   netvirt.linux.bridge:
     name: br0
     addresses: [10.0.0.254/24]

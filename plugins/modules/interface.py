@@ -78,6 +78,7 @@ options:
     default: false
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.veth
@@ -94,14 +95,14 @@ EXAMPLES = r'''
     netns: ns1
     up: true
 
-- name: Move vethfather into namespace net1 (seed 002, first experiment)
+- name: Move vethfather into namespace net1
   netvirt.linux.interface:
     name: vethfather
     target_netns: net1
     addresses: [10.0.1.2/24]
     up: true
 
-- name: Move veth0p into net0 and rename it eth0 there, in one step (seed 002, bridge experiment)
+- name: Move veth0p into net0 and rename it eth0 there, in one step
   netvirt.linux.interface:
     name: veth0p
     target_netns: net0

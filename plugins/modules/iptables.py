@@ -175,6 +175,11 @@ notes:
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.ATTRIBUTES
+requirements:
+  - The iptables tools 1.8 or newer on the managed host (Debian and Ubuntu package C(iptables)) -
+    C(iptables-nft-save) and C(iptables-nft-restore) (and C(ip6tables-nft-save), C(ip6tables-nft-restore) for IPv6)
+    for O(backend=nft), C(iptables-legacy-save), C(iptables-legacy-restore) (and the C(ip6tables-legacy-*) pair)
+    for O(backend=legacy), and C(iptables) itself, whose alternative decides O(backend=auto).
 seealso:
   - module: netvirt.linux.bridge
   - module: netvirt.linux.sysctl
@@ -182,7 +187,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Let namespaces on br0 talk through the host (seed 004)
+- name: Let namespaces on br0 talk to each other when FORWARD drops (br_netfilter loaded)
   netvirt.linux.iptables:
     chain: FORWARD
     rules:

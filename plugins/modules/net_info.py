@@ -46,6 +46,7 @@ options:
     default: [links, addresses, routes, bridges]
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 attributes:
   check_mode:
@@ -66,7 +67,7 @@ EXAMPLES = r'''
   netvirt.linux.net_info:
   register: host_net
 
-- name: Where is the other end of eth0 in ns1? (seed 000, "find the peer of a veth")
+- name: Where is the other end of eth0 in ns1? (a veth's peer, its name and namespace)
   netvirt.linux.net_info:
     netns: ns1
     gather: [links]
@@ -195,6 +196,19 @@ current:
     links: {}
     routes: []
     bridges: {}
+actions:
+  description:
+    - Always empty - the module only reads. Every module of the collection returns C(actions) (and C(diff) in diff
+      mode) from the same runner, so registered results of all of them have the same shape.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+diff:
+  description: Empty C(before) and C(after) - nothing is changed.
+  returned: in diff mode
+  type: dict
+  sample: {before: {}, after: {}}
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind

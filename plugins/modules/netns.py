@@ -41,6 +41,7 @@ options:
     default: true
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 notes:
   - O(netns) here only stands in for O(name); a PID cannot be created, so O(name) is required then.
@@ -59,7 +60,7 @@ EXAMPLES = r'''
     name: isolated
     loopback: false
 
-- name: A namespace bound where Docker binds its containers' namespaces (seed 004)
+- name: A namespace bound where Docker binds its containers' namespaces
   netvirt.linux.netns:
     name: /var/run/docker/netns/1a2b3c4d5e6f
 
@@ -124,7 +125,7 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create namespace ns0", "set lo up in namespace 'ns0'"]
+  sample: ["create namespace ns0", "ns0: set lo up"]
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind

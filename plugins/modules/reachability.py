@@ -108,6 +108,7 @@ options:
     default: 1.0
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 attributes:
   check_mode:
@@ -128,7 +129,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Every pair of the three namespaces on br0 can ping each other (seed 002)
+- name: Every pair of the three namespaces on br0 can ping each other
   netvirt.linux.reachability:
     matrix: [ns1, ns2, ns3]
   register: pingall
@@ -217,11 +218,18 @@ summary:
     unmet: 0
     text: "6 probes: 2 reachable, 4 unreachable, 0 skipped; 6 of 6 expectations met"
 actions:
-  description: Always empty; probing never changes anything.
+  description:
+    - Always empty - probing changes nothing. Every module of the collection returns C(actions) (and C(diff) in diff
+      mode) from the same runner, so registered results of all of them have the same shape.
   returned: always
   type: list
   elements: str
   sample: []
+diff:
+  description: Empty C(before) and C(after) - nothing is changed.
+  returned: in diff mode
+  type: dict
+  sample: {before: {}, after: {}}
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import ReachabilityKind

@@ -72,6 +72,7 @@ options:
     default: present
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.interface

@@ -64,6 +64,7 @@ options:
     default: true
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 notes:
   - The module's own namespace is the host's when O(netns) is not set; setting C(net.ipv4.ip_forward) there

@@ -341,6 +341,7 @@ notes:
   - The top-level O(netns) is the namespace of every item that names none (default, the module's own).
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.netns

@@ -88,6 +88,7 @@ notes:
   - Addresses are set with M(netvirt.linux.interface).
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.interface

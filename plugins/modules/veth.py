@@ -103,6 +103,7 @@ options:
         default: true
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.netns
@@ -112,7 +113,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Join namespaces ns1 and ns2 with a veth pair (seed 002, first experiment)
+- name: Join namespaces ns1 and ns2 with a veth pair
   netvirt.linux.veth:
     name: veth0
     netns: ns1
@@ -174,7 +175,12 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create veth veth0 with peer veth1 in namespace 'ns2' in namespace 'ns1'"]
+  sample:
+    - "ns1: create veth veth0 with peer veth1 in namespace 'ns2'"
+    - "ns1: add address 10.1.1.1/24 to veth veth0"
+    - "ns1: set veth veth0 up"
+    - "ns2: add address 10.1.1.2/24 to veth peer veth1"
+    - "ns2: set veth peer veth1 up"
 '''
 
 from ansible_collections.netvirt.linux.plugins.module_utils._runner.runner import run

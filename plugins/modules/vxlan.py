@@ -96,6 +96,7 @@ options:
     type: str
 extends_documentation_fragment:
   - netvirt.linux.netns
+  - netvirt.linux.netns.PYROUTE2
   - netvirt.linux.netns.ATTRIBUTES
 seealso:
   - module: netvirt.linux.interface

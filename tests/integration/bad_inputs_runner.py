@@ -18,6 +18,7 @@ That is several times quicker than one ansible-playbook per entry.
 usage: tools/sandbox .venv/bin/python bad_inputs_runner.py ENTRY_JSON_FILE MODULE_PYTHON
 """
 
+import glob
 import json
 import os
 import shutil
@@ -99,6 +100,16 @@ def make_files(files):
             handle.write(item.get('content', ''))
 
 
+def controller_ansible():
+    """The ansible package whose module_utils the modules get: NETVIRT_CONTROLLER's (a venv), else this python's."""
+    controller = os.environ.get('NETVIRT_CONTROLLER')
+    if controller:
+        found = sorted(glob.glob(os.path.join(controller, 'lib', 'python*', 'site-packages', 'ansible')))
+        if found:
+            return found[-1]
+    return os.path.dirname(os.path.abspath(ansible.__file__))
+
+
 def run_entry(entry, python):
     workdir = tempfile.mkdtemp(prefix='netvirt-bad-input-')
     try:
@@ -106,7 +117,7 @@ def run_entry(entry, python):
         # of .venv's site-packages (above all not its pyroute2).
         shim = os.path.join(workdir, 'shim')
         os.mkdir(shim)
-        os.symlink(os.path.dirname(os.path.abspath(ansible.__file__)), os.path.join(shim, 'ansible'))
+        os.symlink(controller_ansible(), os.path.join(shim, 'ansible'))
         env = dict(os.environ)
         env['PYTHONPATH'] = os.pathsep.join([COLLECTIONS, shim])
         env.pop('PYTHONHOME', None)

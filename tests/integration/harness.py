@@ -85,7 +85,8 @@ def run_playbook(playbook, extra_env=None, timeout=600):
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
     })
     env.update(extra_env or {})
-    argv = [SANDBOX, os.path.join(VENV, 'bin', 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+    controller = os.environ.get('NETVIRT_CONTROLLER') or VENV
+    argv = [SANDBOX, os.path.join(controller, 'bin', 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
             '-e', 'ansible_python_interpreter=%s' % interpreter(env), playbook]
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, timeout=timeout, cwd=REPO, check=False)

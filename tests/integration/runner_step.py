@@ -7,7 +7,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+# The controller: NETVIRT_CONTROLLER (a venv: `make integration` passes the newest ansible-core's,
+# `make examples-oldest` the oldest's), else the venv of the python running this.
+CONTROLLER = os.environ.get('NETVIRT_CONTROLLER') or os.path.dirname(os.path.dirname(sys.executable))
+ANSIBLE_PLAYBOOK = os.path.join(CONTROLLER, 'bin', 'ansible-playbook')
 RUN_TIMEOUT = 600
 
 

@@ -1,6 +1,7 @@
 """Without pyroute2 on the managed host every module that needs it fails with Ansible's standard
-missing-library message, saying how to install it; a module that does not need it (iptables runs
-the iptables tools) works."""
+missing-library message, saying how to install it; with a pyroute2 older than 0.7.2 (Ubuntu 22.04's
+0.6.4, from PyPI in .venv-pyroute2-0.6) it fails naming the version found, the version needed and
+how to get it; a module that does not need it (iptables runs the iptables tools) works either way."""
 
 import json
 import os
@@ -65,10 +66,43 @@ def test_every_module_names_the_missing_library(bare_python, tmp_path):
             'r_%s is failed' % module,
             "'pyroute2' in r_%s.msg" % module,
             "'Failed to import the required Python library' in r_%s.msg" % module,
-            "'pip install pyroute2' in r_%s.msg" % module,
+            "'interpreter. To install it for that Python: pip install \"pyroute2>=0.7.2\"' in r_%s.msg" % module,
         ]}})
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
     path = tmp_path / 'missing.yml'
     path.write_text(json.dumps(play))
     rc, out = run_playbook(str(path), extra_env={'NETVIRT_TEST_PYTHON': bare_python})
+    assert rc == 0, tail(out)
+
+
+OLD_PYTHON = os.path.join(REPO, '.venv-pyroute2-0.6', 'bin', 'python')
+
+
+def test_every_module_refuses_a_pyroute2_older_than_0_7_2(tmp_path):
+    """pyroute2 0.6.4 imports on Python 3.9 and then reads every veth peer as null, and breaks inside
+    its own import on 3.11: it is refused before use, naming the version found and the one needed."""
+    assert os.path.exists(OLD_PYTHON), 'tools/bootstrap makes .venv-pyroute2-0.6 (tests/requirements-pyroute2-0.6.txt)'
+    version = subprocess.run([OLD_PYTHON, '-c', 'import pyroute2; print(pyroute2.__version__)'], check=True,
+                             stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    assert version == '0.6.4'
+    tasks = []
+    for module in MODULES:
+        tasks.append({'name': module, 'netvirt.linux.%s' % module: MINIMAL_ARGS.get(module, {}),
+                      'register': 'r_%s' % module,
+                      'check_mode': module in WITHOUT_PYROUTE2,
+                      'ignore_errors': True})
+        if module in WITHOUT_PYROUTE2:
+            tasks.append({'ansible.builtin.assert': {'that': ['r_%s is not failed' % module,
+                                                              'r_%s is changed' % module]}})
+            continue
+        tasks.append({'ansible.builtin.assert': {'that': [
+            'r_%s is failed' % module,
+            "r_%s.msg.startswith('pyroute2 0.6.4 on ')" % module,
+            "'is too old: netvirt.linux needs pyroute2 0.7.2 or newer.' in r_%s.msg" % module,
+            "'pip install \"pyroute2>=0.7.2\"' in r_%s.msg" % module,
+        ], 'fail_msg': '{{ r_%s.msg }}' % module}})
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
+    path = tmp_path / 'old.yml'
+    path.write_text(json.dumps(play))
+    rc, out = run_playbook(str(path), extra_env={'NETVIRT_TEST_PYTHON': OLD_PYTHON})
     assert rc == 0, tail(out)

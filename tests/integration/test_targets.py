@@ -54,7 +54,7 @@ from harness import module_pythons
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS_DIR = ROOT / "tests" / "integration" / "targets"
 SANDBOX = ROOT / "tools" / "sandbox"
-ANSIBLE_PLAYBOOK = ROOT / ".venv" / "bin" / "ansible-playbook"
+ANSIBLE_PLAYBOOK = Path(os.environ.get("NETVIRT_CONTROLLER") or ROOT / ".venv") / "bin" / "ansible-playbook"
 COLLECTIONS_PATH = ROOT / ".build" / "collections"
 TAIL_LINES = 150
 

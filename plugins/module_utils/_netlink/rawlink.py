@@ -23,8 +23,8 @@ import os
 import socket
 import struct
 
-# Shared with the reader (rawdump); RTM_NEWADDR is used by the callers as rawlink.RTM_NEWADDR.
-from ansible_collections.netvirt.linux.plugins.module_utils._netlink.rawdump import (  # pylint: disable=unused-import
+# Shared with the reader (rawdump); the callers use them as rawlink.NAME.
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink.rawdump import (
     NLM_F_REQUEST, NLMSG_ERROR, RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR,
     IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_LINKINFO, IFLA_IFALIAS, IFLA_INFO_KIND,
     IFA_ADDRESS, IFA_LOCAL, _NLMSGHDR, _IFINFOMSG, _IFADDRMSG, _RTATTR, _U32, _S32, open_socket)
@@ -33,7 +33,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._netlink.rawdump imp
 NLM_F_ACK = 0x4
 NLM_F_EXCL = 0x200
 NLM_F_CREATE = 0x400
-RTM_DELADDR = 21
+RTM_DELADDR = RTM_NEWADDR + 1     # 21
 IFLA_NET_NS_FD = 28
 IFLA_INFO_DATA = 2
 VETH_INFO_PEER = 1

@@ -513,7 +513,7 @@ class Session(object):
 
     def peer(self, ref, link, links):
         """The peer {name, netns, index} of a veth observed with ``keep_ids`` (see ``links``)."""
-        by_index = dict((l['index'], l) for l in links.values())
+        by_index = dict((link_['index'], link_) for link_ in links.values())
         return self._peer(ref, link, by_index)
 
     def _peer(self, ref, link, by_index):

@@ -93,8 +93,8 @@ def matrix(results, rows=None, columns=None):
             columns.append(column)
         groups.setdefault((row, column), []).append(result)
     probed = columns[given:]
-    columns[given:] = ([r for r in rows if r in probed and r not in columns[:given]]
-                       + [c for c in probed if c not in rows])
+    unprobed_rows = [r for r in rows if r in probed and r not in columns[:given]]
+    columns[given:] = unprobed_rows + [c for c in probed if c not in rows]
     cells = {}
     for (row, column), group in groups.items():
         cells.setdefault(row, {})[column] = _cell(group)

@@ -13,6 +13,9 @@ in a ``finally`` on every path, so a lock or socket a kind took is let go even w
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import platform
+import sys
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, loader
@@ -22,8 +25,21 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 PYROUTE2_URL = 'https://pypi.org/project/pyroute2/'
-INSTALL_HINT = ('pip install pyroute2, or on Debian/Ubuntu: apt-get install python3-pyroute2 '
-                '(0.7.2 or newer)')
+INSTALL_HINT = ('To install it for that Python: pip install "pyroute2>=%s", or the distribution\'s python3-pyroute2 '
+                'where it is %s or newer (Debian 12: 0.7.2; Ubuntu 22.04\'s 0.6.4 is too old).')
+
+
+def pyroute2_problem():
+    """The message for a managed host without a usable pyroute2 (missing, or older than supported), or None."""
+    needed = loader.PYROUTE2_MIN_VERSION
+    if loader.HAS_PYROUTE2:
+        return None
+    if loader.PYROUTE2_TOO_OLD:
+        return ('pyroute2 %s on %s\'s Python %s is too old: netvirt.linux needs pyroute2 %s or newer. '
+                'Upgrade it for that Python: pip install "pyroute2>=%s" (Ubuntu 22.04\'s python3-pyroute2 is 0.6.4, '
+                'Debian 12\'s is 0.7.2), or set ansible_python_interpreter to a Python that has pyroute2 %s or newer.'
+                % (loader.PYROUTE2_VERSION, platform.node(), sys.executable, needed, needed, needed))
+    return missing_required_lib('pyroute2', url=PYROUTE2_URL) + '. ' + INSTALL_HINT % (needed, needed)
 
 
 class Io(object):
@@ -92,8 +108,7 @@ def run(kind, module=None):
         module = AnsibleModule(argument_spec=argument_spec(kind), supports_check_mode=True,
                                **kind.module_kwargs)
     if kind.needs_pyroute2 and not loader.HAS_PYROUTE2:
-        module.fail_json(msg=missing_required_lib('pyroute2', url=PYROUTE2_URL) + ' ' + INSTALL_HINT,
-                         exception=loader.PYROUTE2_IMPORT_ERROR)
+        module.fail_json(msg=pyroute2_problem(), exception=loader.PYROUTE2_IMPORT_ERROR)
     ctx = Context(module.check_mode, module._diff)
     plan = None
     try:

@@ -286,8 +286,8 @@ class IptablesKind(Kind):
         would (e.g. a DNAT in nat INPUT). The plan is not touched."""
         try:
             for family, (parsed, unchecked) in sorted(self.seen.items()):
-                new = [a for a in plan.actions if a.params['family'] == family and a.params.get('spec') in unchecked
-                       and a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
+                new = [a for a in plan.actions if a.params['family'] == family
+                       if a.params.get('spec') in unchecked if a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
                 if new:
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
                     self.io.canon.load(self.runner, family, self.backend, table, chain,

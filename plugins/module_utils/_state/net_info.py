@@ -107,8 +107,8 @@ def link_facts(link, gather):
 
 
 def route_key(route):
-    return ((_sort_value(route.get('family')), _sort_value(route.get('table')), _dst_key(route.get('dst')))
-            + tuple(_sort_value(route.get(k)) for k in ('metric', 'dev', 'gateway', 'type', 'prefsrc')))
+    head = (_sort_value(route.get('family')), _sort_value(route.get('table')), _dst_key(route.get('dst')))
+    return head + tuple(_sort_value(route.get(k)) for k in ('metric', 'dev', 'gateway', 'type', 'prefsrc'))
 
 
 def fdb_key(entry):

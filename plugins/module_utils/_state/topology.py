@@ -405,9 +405,9 @@ class TopologyKind(Kind):
             if have is None or have['kind'] != 'veth' or 'peer' in have:
                 continue
             other = links.get(pref, {}).get(link['peer']['name'])
-            if (other is not None and other['kind'] == 'veth' and other.get('link_index') == have['index']
-                    and have.get('link_index') == other['index']
-                    and (have.get('link_netnsid') is None) == (pref == ref)):
+            paired = other is not None and other['kind'] == 'veth' and other.get('link_index') == have['index']
+            paired = paired and have.get('link_index') == other['index']
+            if paired and (have.get('link_netnsid') is None) == (pref == ref):
                 have['peer'] = {'name': other['name'], 'netns': pref, 'index': other['index']}
             else:
                 have['peer'] = session.peer(ref, have, links[ref])
@@ -417,8 +417,8 @@ class TopologyKind(Kind):
             gone = set(owned) - set(ns['name'] for ns in desired['namespaces']) \
                 if desired['state'] == 'present' else set(owned)
             for ref, found in links.items():
-                if any(l.get('alias') == alias(desired['name']) and l.get('link_netnsid') is not None
-                       for l in found.values()):
+                if any(seen.get('alias') == alias(desired['name']) and seen.get('link_netnsid') is not None
+                       for seen in found.values()):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
@@ -617,8 +617,8 @@ class TopologyKind(Kind):
                      text='delete %s' % RouteKind.describe(have))
             plan.record(object_key(obj, ref), RouteKind.picture(have, ref), {'state': 'absent'})
         removals = plan.actions[start:]
-        plan.actions[start:] = ([a for a in removals if a.op == 'route_del']
-                                + [a for a in removals if a.op != 'route_del'])
+        route_dels = [a for a in removals if a.op == 'route_del']
+        plan.actions[start:] = route_dels + [a for a in removals if a.op != 'route_del']
 
     # -- apply ------------------------------------------------------------------------------
     def apply(self, session, plan, ctx):

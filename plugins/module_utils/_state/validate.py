@@ -93,8 +93,8 @@ def ifname(value, option='name', obj=None):
 def netns_name(value, option='name', obj=None):
     """A named namespace: one file name under /var/run/netns."""
     value = _text(value)
-    if (not value or value in ('.', '..') or '/' in value or control_char(value)
-            or _SPACE_RE.search(value) or len(value) > 255):
+    bad = not value or value in ('.', '..') or '/' in value or control_char(value)
+    if bad or _SPACE_RE.search(value) or len(value) > 255:
         raise ValidationError(
             "option %s%s: namespace name '%s' is not valid (a file name under /var/run/netns: "
             "no '/', no white space or control character, not '.' or '..')" % (option, _where(obj), value), option, obj)
@@ -105,8 +105,8 @@ def netns_path(value, option='name', obj=None):
     """An absolute path for a namespace file: no NUL, no '..' or '.' part, not a directory."""
     value = _text(value)
     parts = value.split('/')
-    if (not value.startswith('/') or control_char(value) or value.endswith('/') or len(value) > 4096
-            or any(p in ('.', '..') for p in parts) or '' in parts[1:]):
+    bad = not value.startswith('/') or control_char(value) or value.endswith('/') or len(value) > 4096
+    if bad or any(p in ('.', '..') for p in parts) or '' in parts[1:]:
         raise ValidationError("option %s%s: namespace path '%s' is not valid (an absolute file path without "
                               "'.' or '..' parts or control characters)" % (option, _where(obj), value), option, obj)
     return value
