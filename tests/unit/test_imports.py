@@ -29,7 +29,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 PREFIX = 'ansible_collections.netvirt.linux.plugins.'
 PYROUTE2_FILE = 'module_utils/_netlink/loader.py'
-IO_STDLIB = frozenset(['socket', 'subprocess', 'ctypes', 'fcntl', 'select', 'resource', 'pyroute2'])
+IO_STDLIB = frozenset(['socket', 'subprocess', 'ctypes', 'fcntl', 'select', 'selectors', 'signal', 'resource', 'pyroute2'])
 
 FLOORS = {'_vocab': 0, '_netlink': 1, '_iptables': 1, '_probe': 1, '_host': 1, '_state': 2, '_runner': 3}
 
