@@ -96,7 +96,8 @@ def _drop_index(session, ref, name):
 # -- namespaces -----------------------------------------------------------------------------
 def _netns_create(session, action):
     if action.params.get('nofork'):
-        session.create_here(action.params['name'], action.params.get('sysctls', ()))
+        session.create_here(action.params['name'], action.params.get('sysctls', ()),
+                            action.params.get('replace_empty', False))
     else:
         session.create_named(action.params['name'])
         for path, value in action.params.get('sysctls', ()):

@@ -325,17 +325,37 @@ class TopologyKind(Kind):
             return ref_of[ref]
 
         named = set(session.named())
+        pending = record['pending']
+        pending_ns = set(pending['namespaces'])
+        half_made = set()     # pending namespaces a killed run left as an empty file
         namespaces = {}
         for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
             option = 'namespaces[%d].name' % i
-            exists = name in named and common.namespace_exists(session, name, option, 'namespace %s' % name)
-            namespaces[name] = {'exists': exists}
+            try:
+                exists = name in named and common.namespace_exists(session, name, option, 'namespace %s' % name)
+            except NetvirtError as exc:
+                if not (name in pending_ns and getattr(exc, 'half_made', False)):
+                    raise
+                exists = False
+                half_made.add(name)
+            namespaces[name] = {'exists': exists, 'half_made': name in half_made}
         owned = {}
         for name, inode in record['namespaces'].items():
             ident = session.identity(name) if name in named else None
             if ident is not None and ident[1] == inode:
                 owned[name] = inode
+        for name in sorted(pending_ns - set(owned)):
+            # a namespace a killed run was creating: ours if it exists now, finished or removed
+            # (an empty file) if it was left half made
+            if name not in named:
+                continue
+            if session.half_made(name):
+                half_made.add(name)
+                continue
+            ident = session.identity(name)
+            if ident is not None:
+                owned[name] = ident[1]
         # Namespaces the plan will touch, in order; absent needs no look inside owned namespaces.
         refs = []
         wanted_refs = [None]
@@ -349,6 +369,7 @@ class TopologyKind(Kind):
                     option_of.setdefault(item['peer']['netns'], ('links[%d].peer.netns' % i, item['obj']))
         wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
         wanted_refs.extend(record['refs'])
+        wanted_refs.extend(ref for ref, _ in pending['links'] if ref not in half_made)
         if desired['purge'] or desired['state'] == 'absent':
             wanted_refs.extend(r[0] for r in record['routes'])
         for ref in wanted_refs:
@@ -370,6 +391,15 @@ class TopologyKind(Kind):
                 links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
                 if ref is not None:
                     session.close_raw(ref)
+        # links a killed run created but did not mark yet (the mark is a second message): ours
+        marker = alias(desired['name'])
+        adopted = []
+        for ref, name in pending['links']:
+            ref = ref_of.get(ref, ref)
+            have = links.get(ref, {}).get(name)
+            if have is not None and not have.get('alias'):
+                have['alias'] = marker
+                adopted.append((ref, name, have['kind']))
         for name, info in namespaces.items():
             if info['exists'] and name in links:
                 lo = links[name].get('lo')
@@ -422,10 +452,24 @@ class TopologyKind(Kind):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
-                    'vxlan_remotes': vxlan_remotes,
+                    'vxlan_remotes': vxlan_remotes, 'adopted': adopted, 'half_made': sorted(half_made),
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
         self._seen = (desired, observed)
+        if not ctx.check_mode and self._stale(record, owned, pending_ns, half_made):
+            # what the record names and no longer exists (a killed absent, a failed run): forgotten
+            # before anything else, so that a later purge never works from it
+            ctx.io.records.write_topology(desired['name'], self._pruned(record, owned, half_made))
         return observed
+
+    @staticmethod
+    def _stale(record, owned, pending_ns, half_made):
+        return set(record['namespaces']) != set(owned) or bool(pending_ns - set(owned) - half_made)
+
+    @staticmethod
+    def _pruned(record, owned, half_made):
+        out = dict(record, namespaces=dict(owned))
+        out['pending'] = dict(record['pending'], namespaces=sorted(half_made))
+        return out
 
     @staticmethod
     def _check_fd_limit(desired, limits):
@@ -489,6 +533,11 @@ class TopologyKind(Kind):
             seen = observed['namespaces'][name]
             sub = _named('namespaces[%d]' % i, NetnsKind().plan, ns,
                          {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
+            if seen.get('half_made'):
+                for action in sub.actions:
+                    if action.op == 'netns_create':
+                        action.params['replace_empty'] = True
+                        action.text += ' (in place of the empty file a killed run left at /run/netns/%s)' % name
             if not seen['exists']:
                 links.setdefault(name, {})
             self._join(joined, sub, 'namespaces[%d]' % i)
@@ -537,6 +586,14 @@ class TopologyKind(Kind):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
             sub = _named('sysctls[%d]' % i, SysctlKind().plan, item, {'netns': ref(item['netns']), 'value': value}, ctx)
             self._join(joined, sub, 'sysctls[%d]' % i)
+        deleted = set((a.netns, a.params['name']) for a in joined.actions if a.op == 'link_delete')
+        for ref, name, kind in observed.get('adopted', ()):
+            if (ref, name) in deleted:
+                continue
+            obj = '%s %s' % (kind, name)
+            joined.add('link_set', ref, obj, {'name': name, 'alias': alias(desired['name'])}, option='name',
+                       text='mark %s%s as topology %s\'s (a killed run created it and did not mark it)'
+                       % (obj, '' if ref is None else ' in %s' % ns_label(ref), desired['name']))
         order = {}
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
@@ -572,6 +629,12 @@ class TopologyKind(Kind):
             plan.add('netns_delete', None, obj, {'name': name},
                      text='delete namespace %s (its interfaces go with it)' % name)
             plan.record(obj, {'state': 'present'}, {'state': 'absent'})
+        for name in observed.get('half_made', ()):
+            if name in kept_ns:
+                continue
+            gone.append(name)
+            plan.add('netns_delete', None, 'namespace %s' % name, {'name': name},
+                     text='remove the empty file a killed run left at /run/netns/%s (no namespace was made)' % name)
         kept_links = set()
         if keep:
             for bridge in keep['bridges']:
@@ -624,11 +687,27 @@ class TopologyKind(Kind):
     def apply(self, session, plan, ctx):
         """The frequent steps as raw netlink requests, pipelined on this run's new objects
         (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan.
-        Then the ownership record says what the topology owns now (only after a whole apply: a
-        failed one was undone)."""
-        ctx.io.fast_apply(plan.actions)
+
+        Kill-safety: before the first action, the record is the union of what the topology owns
+        before and after the plan, with what the plan creates listed as ``pending`` (a namespace's
+        inode is known only once it exists): a run killed at any point leaves every object it made
+        owned (the next run adopts the pending ones that exist). After the apply, the record says
+        what the topology owns now; after a failed (undone) one, the pending namespaces that still
+        exist stay owned and the others are forgotten."""
         desired, observed = self._seen
-        ctx.io.records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
+        records = ctx.io.records
+        if any(a.op in ('netns_create', 'link_create', 'route_add', 'tun_create') for a in plan.actions):
+            records.write_topology(desired['name'], self.new_record(session, desired, observed, plan, union=True))
+        try:
+            ctx.io.fast_apply(plan.actions)
+        except Exception:
+            try:
+                records.write_topology(desired['name'], self.new_record(session, desired, observed, plan,
+                                                                       union=True, settle=True))
+            except (IOError, OSError):
+                pass    # the failure of the apply is what the task reports
+            raise
+        records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
@@ -638,32 +717,50 @@ class TopologyKind(Kind):
         return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
 
     @staticmethod
-    def new_record(session, desired, observed, plan):
-        """The ownership record after the plan was applied (see _host.records)."""
-        record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': []}
+    def new_record(session, desired, observed, plan, union=False, settle=False):
+        """The ownership record after the plan was applied (see _host.records). ``union``: the one
+        written before the apply: nothing removed yet (the plan's deletions may not all happen),
+        the namespaces and links the plan creates listed as pending, the routes it adds listed.
+        ``settle`` (with union, after a failed apply): the pending namespaces that exist are owned
+        (an undo that could not remove them), the others forgotten."""
+        pending = {'namespaces': [], 'links': []}
+        record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': [],
+                  'pending': pending}
         marker = alias(desired['name'])
+        ref_sort = lambda r: (r is not None, r or '')   # noqa: E731
         for action in plan.actions:
-            if action.op == 'netns_delete':
+            if action.op == 'netns_delete' and not union:
                 record['namespaces'].pop(action.params['name'], None)
             elif action.op == 'netns_create':
-                ident = session.identity(action.params['name'])
+                name = action.params['name']
+                ident = session.identity(name) if settle or not union else None
                 if ident is not None:
-                    record['namespaces'][action.params['name']] = ident[1]
-        if desired['state'] == 'present':
-            refs = set(r for r in observed['record']['refs'] if r not in plan_gone(plan))
+                    record['namespaces'][name] = ident[1]
+                elif union and not settle:
+                    pending['namespaces'].append(name)
+        adopted = set(ref for ref, _, _ in observed.get('adopted', ()))
+        if desired['state'] == 'present' or union:
+            gone = set() if union else plan_gone(plan)
+            refs = set(r for r in observed['record']['refs'] if r not in gone) | (adopted - gone)
             for action in plan.actions:
-                if action.op == 'link_create' and action.params.get('alias') == marker:
+                if action.op in ('link_create', 'tun_create') and action.params.get('alias') == marker:
                     refs.add(action.netns)
-            record['refs'] = sorted(refs, key=lambda r: (r is not None, r or ''))
+                    if union:
+                        pending['links'].append([action.netns, action.params['name']])
+            record['refs'] = sorted(refs, key=ref_sort)
             ref_of = observed['ref_of']
             added = set()
             for action in plan.actions:
                 if action.op == 'route_add':
                     added.add(tuple(_route_key(action.params, action.netns)))
-            for route in desired['routes']:
+            old = [r[:5] for r in observed['record']['routes']]
+            for route in desired['routes'] if desired['state'] == 'present' else ():
                 key = _route_key(route['route'], ref_of.get(route['netns'], route['netns']))
-                if tuple(key) in added or key in [r[:5] for r in observed['record']['routes']]:
+                if tuple(key) in added or key in old:
                     record['routes'].append(key)
+            if union:
+                record['routes'].extend(r for r in old if r not in record['routes'])
+        pending['links'].sort(key=lambda p: (ref_sort(p[0]), p[1]))
         return record
 
 

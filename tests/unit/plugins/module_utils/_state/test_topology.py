@@ -9,12 +9,14 @@ __metaclass__ = type
 
 import copy
 
+import os
+
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._host import records
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import netns, topology
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params as fake_params, params_for, run_steps
@@ -257,12 +259,26 @@ def test_phases(op, params_, expected):
 
 def test_record_roundtrip(tmp_path):
     folder = str(tmp_path / 'topology')
-    assert records.read_topology('lab', folder) == {'namespaces': {}, 'refs': [], 'routes': []}
+    empty = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []}}
+    assert records.read_topology('lab', folder) == empty
     records.write_topology('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []}, folder)
     assert records.read_topology('lab', folder)['namespaces'] == {'ns1': 5}
+    assert records.read_topology('lab', folder)['pending'] == empty['pending']    # an older record reads alike
     assert records.topology_path('lab', folder) == str(tmp_path / 'topology' / 'lab.json')
+    # a record with only pending entries is kept: it is what a killed run leaves
+    records.write_topology('lab', dict(empty, pending={'namespaces': ['ns2'], 'links': []}), folder)
+    assert records.read_topology('lab', folder)['pending']['namespaces'] == ['ns2']
     records.write_topology('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []}, folder)
     assert not (tmp_path / 'topology' / 'lab.json').exists()
+    assert os.listdir(folder) == []     # no temporary file left beside it
+
+
+@pytest.mark.parametrize('text', ['', '{"namespaces": ', '[1, 2]', 'null'])
+def test_a_record_cut_short_or_not_an_object_reads_as_empty(tmp_path, text):
+    folder = tmp_path / 'topology'
+    folder.mkdir()
+    (folder / 'lab.json').write_text(text)
+    assert records.read_topology('lab', str(folder))['namespaces'] == {}
 
 
 # -- sub-options from the kinds' own specs (Part) ------------------------------------------------
@@ -329,8 +345,14 @@ def test_apply_is_fast_apply_then_the_ownership_record():
     ran, io = run_lab()
     assert [how for how, _actions in io.applied] == ['fast_apply']
     assert io.process.raised == 1
-    assert io.records.written == [('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
-                                           'refs': [None], 'routes': []})]
+    no_pending = {'namespaces': [], 'links': []}
+    assert io.records.written == [
+        # before the first action: what the plan creates is pending (a kill leaves it owned)
+        ('lab', {'name': 'lab', 'namespaces': {}, 'refs': [None], 'routes': [],
+                 'pending': {'namespaces': ['ns1'], 'links': [[None, 'v1']]}}),
+        # after the apply: what the topology owns
+        ('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
+                 'refs': [None], 'routes': [], 'pending': no_pending})]
     assert ran.result['counts'] == {'netns_create': 1, 'link_create': 1, 'link_set': 3}
 
 
@@ -339,9 +361,84 @@ def test_check_mode_writes_no_record_and_applies_nothing():
     assert ran.plan.changed and io.applied == [] and io.records.written == []
 
 
-def test_a_failed_apply_writes_no_record():
+def test_a_failed_apply_leaves_a_record_of_what_may_exist_only():
     session = FakeSession(links={None: {}}, named=[])
     io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
     with pytest.raises(ValidationError):
-        run_steps(TopologyKind(), params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+        run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}],
+                                         links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert [w[1]['pending'] for w in io.records.written] == [
+        {'namespaces': ['ns1'], 'links': [[None, 'v1']]},
+        # the undo removed ns1: not owned, not pending; the link stays pending (gone: forgotten later)
+        {'namespaces': [], 'links': [[None, 'v1']]}]
+    assert io.records.written[-1][1]['namespaces'] == {}
+
+
+# -- kill-safety: what a killed run left ----------------------------------------------------------
+def _killed_lab(pending, links=None, named=None, half_made=(), record=None):
+    links = links if links is not None else {None: {}}
+    session = FakeSession(links=links, named=named)
+    session.half_made_files = set(half_made)
+    rec = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': pending}
+    rec.update(record or {})
+    return session, FakeIo(session, records={'lab': rec})
+
+
+def test_a_pending_namespace_that_exists_is_owned_and_a_pending_link_left_unmarked_is_marked():
+    veth = {'name': 'v1', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': False, 'alias': None,
+            'link_index': 2, 'link_netnsid': 0}
+    session, io = _killed_lab({'namespaces': ['ns1'], 'links': [[None, 'v1']]},
+                              links={None: {'v1': veth}, 'ns1': {'lo': {'name': 'lo', 'up': True}}}, named=['ns1'])
+    session.peers = {(None, 'v1'): {'name': 'eth0', 'netns': 'ns1', 'index': 2}}
+    given = params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0', 'netns': 'ns1'}}])
+    ran = run_steps(TopologyKind(), given, io, check_mode=True)
+    marks = [a for a in ran.plan.actions if a.params.get('alias') == 'netvirt-topology:lab']
+    assert [(a.op, a.netns, a.params['name']) for a in marks] == [('link_set', None, 'v1')]
+    assert 'a killed run created it and did not mark it' in marks[0].text
+    assert ran.observed['owned'] == {'ns1': session.identity('ns1')[1]}
+    assert io.records.written == []         # check mode writes nothing, not even the pruning
+
+
+def test_absent_after_a_killed_build_removes_what_the_kill_left_unowned():
+    veth = {'name': 'v1', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': False, 'alias': None}
+    session, io = _killed_lab({'namespaces': ['ns1', 'ns2'], 'links': [[None, 'v1']]},
+                              links={None: {'v1': veth}, 'ns1': {}}, named=['ns1'])
+    ran = run_steps(TopologyKind(), params(name='lab', state='absent'), io, check_mode=True)
+    assert sorted((a.op, a.params['name']) for a in ran.plan.actions) == [('link_delete', 'v1'),
+                                                                          ('netns_delete', 'ns1')]
+
+
+def test_a_half_made_pending_namespace_is_made_again_in_place_of_its_empty_file():
+    session, io = _killed_lab({'namespaces': ['ns1'], 'links': []}, named=['ns1'], half_made=['ns1'])
+
+    def fd(ref, option='netns', obj=None):
+        err = NetvirtError('option %s of %s: /run/netns/ns1 is not a network namespace' % (option, obj), option, obj)
+        err.not_a_netns = err.half_made = True
+        raise err
+    session.fd = fd
+    ran = run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}]), io, check_mode=True)
+    create = [a for a in ran.plan.actions if a.op == 'netns_create']
+    assert create[0].params['replace_empty'] is True and 'empty file a killed run left' in create[0].text
+
+
+def test_a_half_made_namespace_that_is_not_pending_still_fails_naming_it():
+    session, io = _killed_lab({'namespaces': [], 'links': []}, named=['ns1'], half_made=['ns1'])
+
+    def fd(ref, option='netns', obj=None):
+        err = NetvirtError('option %s of %s: /run/netns/ns1 is an empty file' % (option, obj), option, obj)
+        err.not_a_netns = err.half_made = True
+        raise err
+    session.fd = fd
+    with pytest.raises(NetvirtError) as err:
+        run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}]), io, check_mode=True)
+    assert 'namespaces[0].name of namespace ns1' in err.value.msg
+
+
+def test_a_record_naming_what_is_gone_is_pruned_by_a_real_run_only():
+    rec = {'namespaces': {'gone': 7}}
+    session, io = _killed_lab({'namespaces': ['never'], 'links': []}, record=rec)
+    run_steps(TopologyKind(), params(name='lab', state='absent'), io, check_mode=True)
     assert io.records.written == []
+    run_steps(TopologyKind(), params(name='lab', state='absent'), io)
+    assert io.records.written[0][1]['namespaces'] == {}
+    assert io.records.written[0][1]['pending']['namespaces'] == []
