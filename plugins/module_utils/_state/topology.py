@@ -501,12 +501,15 @@ class TopologyKind(Kind):
         def ref(value):
             return ref_of.get(value, value)
 
+        unknown = set()     # namespaces that check mode assumes an earlier task makes
+
         def need(value, option, obj):
             netns = ref(value)
             if netns not in links:
                 common.missing(ctx, "option %s of %s: %s does not exist (list it under namespaces to create it)"
                                % (option, obj, ns_label(netns)), option, obj)
                 links[netns] = {}
+                unknown.add(netns)
             return netns
 
         ports = {}      # (namespace, bridge) -> its ports after the plan so far
@@ -561,7 +564,7 @@ class TopologyKind(Kind):
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
-            self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
+            self._join(joined, sub, 'links[%d]' % i)
         for option, link_kind in DEVICES.items():
             for i, device in enumerate(desired[option]):
                 where = '%s[%d]' % (option, i)
@@ -579,7 +582,8 @@ class TopologyKind(Kind):
                 self._join(joined, sub, where)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
-            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
+            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, []),
+                    'check_gateway': False}     # the whole plan's gateways are checked in order below
             sub = _named('routes[%d]' % i, RouteKind().plan, route, seen, ctx)
             self._join(joined, sub, 'routes[%d]' % i)
         for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
@@ -597,7 +601,33 @@ class TopologyKind(Kind):
         order = {}
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
+        self._check_gateways(joined, observed, unknown)
         return joined
+
+    @staticmethod
+    def _check_gateways(plan, observed, unknown):
+        """Walk the ordered plan as the kernel will: each IPv4 route through a gateway must find it
+        on a subnet of an address the namespace has by then (observed, or added earlier in the
+        plan) or of a device route. What the real run would refuse (ENETUNREACH), check mode
+        refuses too, naming the route."""
+        seen = dict((ref, dict((name, {'addresses': list(link.get('addresses') or ())})
+                               for name, link in found.items()))
+                    for ref, found in observed['links'].items())
+        routes = dict((ref, list(found)) for ref, found in observed['routes'].items())
+        for action in plan.actions:
+            here = seen.setdefault(action.netns, {})
+            if action.op == 'addr_add':
+                here.setdefault(action.params['name'], {'addresses': []})['addresses'].append(
+                    action.params['address'])
+            elif action.op == 'route_add':
+                params = action.params
+                if not params.get('gateway'):
+                    routes.setdefault(action.netns, []).append(params)
+                elif action.netns not in unknown and not RouteKind.on_link(params['gateway'], here,
+                                                                           routes.get(action.netns, [])):
+                    where = action.option.rsplit('.', 1)[0] if action.option else 'routes'
+                    text = RouteKind.unreachable_text(action.obj, params['gateway'], action.netns)
+                    raise ValidationError('option %s.%s' % (where, text[len('option '):]), action.option, action.obj)
 
     def _join(self, joined, sub, where, group=False):
         """Add one object's plan; its actions name their option as the task spells it

@@ -73,15 +73,15 @@ def test_new_topology_in_dependency_order():
         ('link_create', None, 'br0', 'bridges[0].name'),
         ('link_create', None, 'v1', 'links[0].name'),
         # then each namespace in turn (its socket used in one stretch): addresses, up, routes, sysctls;
-        # a link goes with its inside end's namespace
+        # each end of a link with the namespace it is in
         ('addr_add', 'ns1', 'eth0', 'links[0].peer.addresses'),
         ('link_set', 'ns1', 'lo', 'namespaces[0].loopback'),
-        ('link_set', None, 'v1', 'links[0].up'),
         ('link_set', 'ns1', 'eth0', 'links[0].peer.up'),
         ('route_add', 'ns1', None, 'routes[0].gateway'),
         ('sysctl_set', 'ns1', None, 'sysctls[0].value'),
         ('addr_add', None, 'br0', 'bridges[0].addresses'),
         ('link_set', None, 'br0', 'bridges[0].up'),
+        ('link_set', None, 'v1', 'links[0].up'),
     ]
     create_ns = plan.actions[0]
     assert create_ns.params['nofork'] is True and 'sysctls' not in create_ns.params
@@ -442,3 +442,31 @@ def test_a_record_naming_what_is_gone_is_pruned_by_a_real_run_only():
     run_steps(TopologyKind(), params(name='lab', state='absent'), io)
     assert io.records.written[0][1]['namespaces'] == {}
     assert io.records.written[0][1]['pending']['namespaces'] == []
+
+
+# -- check mode refuses what the kernel would: a gateway not on a subnet by then -------------------
+def test_a_route_through_a_link_made_in_the_same_task_comes_after_that_end_s_address():
+    """The case random plans found: the route's namespace holds the link's own end (the peer is in
+    another namespace): the end's address must be added before the route (else ENETUNREACH)."""
+    lab = dict(name='lab', namespaces=[{'name': 'a'}, {'name': 'b'}],
+               links=[{'name': 'ab', 'netns': 'a', 'addresses': ['10.5.0.1/30'],
+                       'peer': {'name': 'ba', 'netns': 'b', 'addresses': ['10.5.0.2/30']}}],
+               routes=[{'netns': 'a', 'dst': '10.6.0.0/24', 'gateway': '10.5.0.2'},
+                       {'netns': 'b', 'dst': '10.7.0.0/24', 'gateway': '10.5.0.1'}])
+    plan = plan_of(params(**lab), observed(namespaces={'a': {'exists': False}, 'b': {'exists': False}}))
+    order = steps(plan)
+    for netns, end in (('a', 'ab'), ('b', 'ba')):
+        address = order.index(('addr_add', netns, end, 'links[0].%saddresses' % ('peer.' if netns == 'b' else '')))
+        route = [i for i, s in enumerate(order) if s[0] == 'route_add' and s[1] == netns][0]
+        assert address < route, order
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_route_whose_gateway_no_address_of_the_plan_reaches_is_refused(check_mode):
+    lab = dict(name='lab', namespaces=[{'name': 'a'}],
+               links=[{'name': 'v0', 'peer': {'name': 'eth0', 'netns': 'a', 'addresses': ['10.5.0.2/30']}}],
+               routes=[{'netns': 'a', 'dst': 'default', 'gateway': '10.9.0.1'}])
+    with pytest.raises(ValidationError) as err:
+        plan_of(params(**lab), observed(namespaces={'a': {'exists': False}}), check_mode=check_mode)
+    assert err.value.option == 'routes[0].gateway'
+    assert err.value.msg.startswith('option routes[0].gateway of route default (ipv4): 10.9.0.1 is not on a subnet')
