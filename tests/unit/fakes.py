@@ -335,9 +335,13 @@ class FakeRecords(object):
         self.written = []
 
     def read_topology(self, name):
-        out = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []}}
+        out = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+               'lists': {'namespaces': [], 'links': []}}
         out.update(copy.deepcopy(self.topologies.get(name, {})))
         return out
+
+    def other_topologies(self, name):
+        return dict((other, self.read_topology(other)) for other in sorted(self.topologies) if other != name)
 
     def write_topology(self, name, record):
         self.written.append((name, copy.deepcopy(record)))

@@ -10,7 +10,11 @@ reader (and a run after a SIGKILL) sees the old record or the new one, never hal
 ``pending``: what a run is about to create (namespace names, [namespace, link] pairs), written
 before the first of them exists, so that a run killed half way leaves nothing of the owner
 unowned: the next run takes what of it exists as its own (and marks the links the kill left
-unmarked), and forgets the rest."""
+unmarked), and forgets the rest.
+
+``lists``: the namespaces and [namespace, link] pairs the topology lists (made by it or not), so
+that another topology that made one of them hands it over instead of removing it (``absent`` or
+``purge`` of that one leaves what this one still lists)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -23,17 +27,32 @@ TOPOLOGY_DIR = '/run/netvirt/topology'
 
 
 def _empty():
-    return {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []}}
+    return {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+            'lists': {'namespaces': [], 'links': []}}
 
 
 def is_empty(record):
     pending = record.get('pending') or {}
+    lists = record.get('lists') or {}
     return not (record['namespaces'] or record['refs'] or record['routes']
-                or pending.get('namespaces') or pending.get('links'))
+                or pending.get('namespaces') or pending.get('links') or lists.get('namespaces') or lists.get('links'))
 
 
 def topology_path(name, folder=TOPOLOGY_DIR):
     return os.path.join(folder, name + '.json')
+
+
+def other_topologies(name, folder=TOPOLOGY_DIR):
+    """{other name: its record} of every topology recorded here but ``name``."""
+    try:
+        files = sorted(os.listdir(folder))
+    except OSError:
+        return {}
+    out = {}
+    for entry in files:
+        if entry.endswith('.json') and entry[:-len('.json')] != name:
+            out[entry[:-len('.json')]] = read_topology(entry[:-len('.json')], folder)
+    return out
 
 
 def read_topology(name, folder=TOPOLOGY_DIR):
@@ -51,8 +70,9 @@ def read_topology(name, folder=TOPOLOGY_DIR):
         return _empty()
     for key, value in _empty().items():
         data.setdefault(key, value)
-    for key, value in _empty()['pending'].items():
-        data['pending'].setdefault(key, value)
+    for part in ('pending', 'lists'):
+        for key, value in _empty()[part].items():
+            data[part].setdefault(key, value)
     return data
 
 

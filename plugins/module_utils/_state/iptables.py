@@ -41,6 +41,9 @@ class IptablesKind(Kind):
         backend={'type': 'str', 'default': 'auto', 'choices': ['auto', 'nft', 'legacy']},
     )
 
+    def locks(self, desired):
+        return []       # iptables holds its own lock of the namespace's tables (observe)
+
     def __init__(self):
         self.lock = None
         self.io = None

@@ -116,7 +116,7 @@ _PHASE_INDEX = dict((name, i) for i, name in enumerate(PHASES))
 def phase(action):
     """The phase (a name of PHASES) an action of the joined plan runs in."""
     op, params = action.op, action.params
-    if op in ('netns_delete', 'link_delete', 'route_del'):
+    if op in ('netns_delete', 'link_delete', 'route_del', 'handover'):
         return 'remove'
     if op == 'netns_create':
         return 'netns'
@@ -191,6 +191,16 @@ class TopologyKind(Kind):
         ipv6_quiet={'type': 'bool', 'default': False},
         **dict((part.option, part.list_spec()) for part in PARTS)
     )
+
+    def locks(self, desired):
+        """Every namespace the topology names (its own, and those its items are in)."""
+        refs = [ns['name'] for ns in desired['namespaces']]
+        for part in ('bridges', 'links', 'vxlans', 'tuntaps', 'routes', 'sysctls'):
+            for item in desired.get(part, ()):
+                refs.append(item['netns'])
+                if part == 'links':
+                    refs.append(item['peer']['netns'])
+        return refs
 
     def __init__(self):
         self.started = time.time()
@@ -286,7 +296,32 @@ class TopologyKind(Kind):
             sysctls[key] = i
             out['sysctls'].append(sysctl)
         self._check_addresses(out)
+        if out['ipv6_quiet']:
+            self._check_quiet(out)
         return out
+
+    @staticmethod
+    def _check_quiet(out):
+        """``ipv6_quiet`` makes the topology's namespaces with IPv6 off: an IPv6 address on an
+        interface in one of them is refused by the kernel (EACCES) half way through the apply, so
+        it is refused here, naming the option (check mode too)."""
+        quiet = set(ns['name'] for ns in out['namespaces'])
+        ends = [('bridges[%d].addresses' % i, b['obj'], b['netns'], b['addresses'])
+                for i, b in enumerate(out['bridges'])]
+        for i, link in enumerate(out['links']):
+            ends.append(('links[%d].addresses' % i, link['obj'], link['netns'], link['end']['addresses']))
+            ends.append(('links[%d].peer.addresses' % i, link['obj'], link['peer']['netns'], link['peer']['addresses']))
+        for option in DEVICES:
+            for i, device in enumerate(out[option]):
+                ends.append(('%s[%d].addresses' % (option, i), device['obj'], device['netns'], device.get('addresses')))
+        for option, obj, netns, cidrs in ends:
+            if netns not in quiet:
+                continue
+            for cidr in cidrs or ():
+                if ':' in cidr:
+                    raise ValidationError("option %s of %s: %s is an IPv6 address, and ipv6_quiet turns IPv6 off in "
+                                          "%s (the kernel would refuse it: EACCES); drop the address or ipv6_quiet"
+                                          % (option, obj, cidr, ns_label(netns)), option, obj)
 
     @staticmethod
     def _check_addresses(out):
@@ -451,7 +486,15 @@ class TopologyKind(Kind):
                        for seen in found.values()):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
+        others = {}     # what other topologies list, that this one would otherwise remove
+        if desired['state'] == 'absent' or desired['purge']:
+            for other, rec in sorted(ctx.io.records.other_topologies(desired['name']).items()):
+                for name in rec['lists']['namespaces']:
+                    others.setdefault(('netns', name), other)
+                for ref, name in rec['lists']['links']:
+                    others.setdefault(('link', ref_of.get(ref, ref), name), other)
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
+                    'others': others,
                     'vxlan_remotes': vxlan_remotes, 'adopted': adopted, 'half_made': sorted(half_made),
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
         self._seen = (desired, observed)
@@ -482,7 +525,7 @@ class TopologyKind(Kind):
                 refs.add(item['netns'])
                 if part == 'links':
                     refs.add(item['peer']['netns'])
-        need = len(refs) + FD_RESERVE
+        need = 2 * len(refs) + FD_RESERVE     # each held open, and its lock (see locks)
         if soft is not None and soft < need:
             raise NetvirtError('option namespaces of topology %s: %d namespaces need about %d open files, and this '
                                'process may open %d (the hard limit %s; raise it for the user or service that runs '
@@ -651,8 +694,16 @@ class TopologyKind(Kind):
         kept_ns = set(ns['name'] for ns in keep['namespaces']) if keep else set()
         ref_of = observed['ref_of']
         gone = []
+        others = observed.get('others', {})
         for name in sorted(observed['owned']):
             if name in kept_ns:
+                continue
+            other = others.get(('netns', name))
+            if other is not None:
+                obj = 'namespace %s' % name
+                plan.add('handover', None, obj, {'name': name, 'to': other, 'inode': observed['owned'][name]},
+                         option='purge', text='hand namespace %s over to topology %s (it lists it too)' % (name, other))
+                plan.record(obj, {'state': 'present', 'owner': desired['name']}, {'state': 'present', 'owner': other})
                 continue
             gone.append(name)
             obj = 'namespace %s' % name
@@ -685,6 +736,12 @@ class TopologyKind(Kind):
                     continue
                 obj = '%s %s' % (link['kind'], name)
                 key = object_key(obj, ref)
+                other = others.get(('link', ref, name))
+                if other is not None:
+                    plan.add('link_set', ref, obj, {'name': name, 'alias': alias(other)}, option='purge',
+                             text='hand %s over to topology %s (it lists it too)' % (obj, other))
+                    plan.record(key, {'state': 'present', 'owner': desired['name']}, {'state': 'present', 'owner': other})
+                    continue
                 if link.get('link_netnsid') is not None and link['link_netnsid'] in doomed.get(ref, ()):
                     plan.record(key, {'state': 'present'}, {'state': 'absent'})
                     continue
@@ -737,6 +794,20 @@ class TopologyKind(Kind):
             except (IOError, OSError):
                 pass    # the failure of the apply is what the task reports
             raise
+        handed = {}     # other topology -> (namespaces {name: inode}, refs holding links it now owns)
+        for action in plan.actions:
+            if action.op == 'handover':
+                handed.setdefault(action.params['to'], ({}, set()))[0][action.params['name']] = action.params['inode']
+            elif action.op == 'link_set' and (action.params.get('alias') or '').startswith(ALIAS_PREFIX) \
+                    and action.option == 'purge':
+                handed.setdefault(action.params['alias'][len(ALIAS_PREFIX):], ({}, set()))[1].add(action.netns)
+        for name, (namespaces, refs) in sorted(handed.items()):
+            # the objects are the other topology's now (their namespaces' locks are held: it lists them)
+            other = records.read_topology(name)
+            other.setdefault('name', name)
+            other['namespaces'].update(namespaces)
+            other['refs'] = sorted(set(other['refs']) | refs, key=lambda r: (r is not None, r or ''))
+            records.write_topology(name, other)
         records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
 
     # -- result -----------------------------------------------------------------------------
@@ -759,7 +830,7 @@ class TopologyKind(Kind):
         marker = alias(desired['name'])
         ref_sort = lambda r: (r is not None, r or '')   # noqa: E731
         for action in plan.actions:
-            if action.op == 'netns_delete' and not union:
+            if action.op in ('netns_delete', 'handover') and not union:
                 record['namespaces'].pop(action.params['name'], None)
             elif action.op == 'netns_create':
                 name = action.params['name']
@@ -790,8 +861,45 @@ class TopologyKind(Kind):
                     record['routes'].append(key)
             if union:
                 record['routes'].extend(r for r in old if r not in record['routes'])
+        record['lists'] = TopologyKind._lists(desired, observed['ref_of'])
+        if settle:
+            # after a failed apply: its undo removed what it made; what survived stays owned
+            pending['links'] = TopologyKind._surviving(session, pending['links'])
+            record['refs'] = sorted(set(observed['record']['refs']) | adopted | set(p[0] for p in pending['links']),
+                                    key=ref_sort)
+            record['routes'] = [list(r) for r in observed['record']['routes']]
         pending['links'].sort(key=lambda p: (ref_sort(p[0]), p[1]))
         return record
+
+    @staticmethod
+    def _lists(desired, ref_of):
+        """What the topology lists (see _host.records): its namespaces, and each bridge, link end and
+        device as [namespace, name]."""
+        if desired['state'] != 'present':
+            return {'namespaces': [], 'links': []}
+        pairs = set()
+        for item in desired['bridges'] + desired['vxlans'] + desired['tuntaps']:
+            pairs.add((ref_of.get(item['netns'], item['netns']), item['name']))
+        for link in desired['links']:
+            pairs.add((ref_of.get(link['netns'], link['netns']), link['name']))
+            pairs.add((ref_of.get(link['peer']['netns'], link['peer']['netns']), link['peer']['name']))
+        return {'namespaces': sorted(ns['name'] for ns in desired['namespaces']),
+                'links': [list(p) for p in sorted(pairs, key=lambda p: (p[0] is not None, p[0] or '', p[1]))]}
+
+    @staticmethod
+    def _surviving(session, pairs):
+        """The [namespace, link] pairs that exist now (after a failed apply: what its undo left)."""
+        found = {}
+        out = []
+        for ref, name in pairs:
+            if ref not in found:
+                try:
+                    found[ref] = set(session.links(ref, peers=False)) if session.exists(ref) else set()
+                except Exception:   # pylint: disable=broad-except
+                    found[ref] = None   # cannot tell: keep them pending (a later run sorts them out)
+            if found[ref] is None or name in found[ref]:
+                out.append([ref, name])
+        return out
 
 
 def plan_gone(plan):

@@ -259,7 +259,8 @@ def test_phases(op, params_, expected):
 
 def test_record_roundtrip(tmp_path):
     folder = str(tmp_path / 'topology')
-    empty = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []}}
+    empty = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+             'lists': {'namespaces': [], 'links': []}}
     assert records.read_topology('lab', folder) == empty
     records.write_topology('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []}, folder)
     assert records.read_topology('lab', folder)['namespaces'] == {'ns1': 5}
@@ -346,13 +347,14 @@ def test_apply_is_fast_apply_then_the_ownership_record():
     assert [how for how, _actions in io.applied] == ['fast_apply']
     assert io.process.raised == 1
     no_pending = {'namespaces': [], 'links': []}
+    lists = {'namespaces': ['ns1'], 'links': [[None, 'v1'], ['ns1', 'eth0']]}
     assert io.records.written == [
         # before the first action: what the plan creates is pending (a kill leaves it owned)
         ('lab', {'name': 'lab', 'namespaces': {}, 'refs': [None], 'routes': [],
-                 'pending': {'namespaces': ['ns1'], 'links': [[None, 'v1']]}}),
-        # after the apply: what the topology owns
+                 'pending': {'namespaces': ['ns1'], 'links': [[None, 'v1']]}, 'lists': lists}),
+        # after the apply: what the topology owns, and what it lists
         ('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
-                 'refs': [None], 'routes': [], 'pending': no_pending})]
+                 'refs': [None], 'routes': [], 'pending': no_pending, 'lists': lists})]
     assert ran.result['counts'] == {'netns_create': 1, 'link_create': 1, 'link_set': 3}
 
 
@@ -369,9 +371,23 @@ def test_a_failed_apply_leaves_a_record_of_what_may_exist_only():
                                          links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
     assert [w[1]['pending'] for w in io.records.written] == [
         {'namespaces': ['ns1'], 'links': [[None, 'v1']]},
-        # the undo removed ns1: not owned, not pending; the link stays pending (gone: forgotten later)
-        {'namespaces': [], 'links': [[None, 'v1']]}]
+        # the undo removed ns1 and v1: neither owned nor pending (the file goes: nothing is named)
+        {'namespaces': [], 'links': []}]
     assert io.records.written[-1][1]['namespaces'] == {}
+
+
+def test_a_failed_apply_whose_undo_left_a_link_keeps_it_pending():
+    session = FakeSession(links={None: {}}, named=[])
+    io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
+    io.fail_apply = None
+
+    def kernel(actions):    # the link was made, then a later step failed and the undo could not delete it
+        session.links_of[None]['v1'] = {'name': 'v1', 'kind': 'veth'}
+        raise ValidationError('option links[0].up of veth v1: refused', 'links[0].up')
+    io.on_apply = kernel
+    with pytest.raises(ValidationError):
+        run_steps(TopologyKind(), params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert io.records.written[-1][1]['pending'] == {'namespaces': [], 'links': [[None, 'v1']]}
 
 
 # -- kill-safety: what a killed run left ----------------------------------------------------------
@@ -470,3 +486,50 @@ def test_a_route_whose_gateway_no_address_of_the_plan_reaches_is_refused(check_m
         plan_of(params(**lab), observed(namespaces={'a': {'exists': False}}), check_mode=check_mode)
     assert err.value.option == 'routes[0].gateway'
     assert err.value.msg.startswith('option routes[0].gateway of route default (ipv4): 10.9.0.1 is not on a subnet')
+
+
+def test_an_ipv6_address_in_a_namespace_ipv6_quiet_makes_is_refused_before_the_kernel():
+    lab = dict(name='lab', ipv6_quiet=True, namespaces=[{'name': 'a'}],
+               links=[{'name': 'v0', 'addresses': ['fd00:9::1/64'],
+                       'peer': {'name': 'eth0', 'netns': 'a', 'addresses': ['10.5.0.2/30', 'fd00:9::2/64']}}])
+    with pytest.raises(ValidationError) as err:
+        TopologyKind().desired(params(**lab))
+    # the end outside the quiet namespaces keeps its IPv6 address; the one inside is refused
+    assert err.value.option == 'links[0].peer.addresses'
+    assert 'fd00:9::2/64 is an IPv6 address, and ipv6_quiet turns IPv6 off' in err.value.msg
+    lab['links'][0]['peer']['addresses'] = ['10.5.0.2/30']
+    TopologyKind().desired(params(**lab))
+
+
+
+# -- an object two topologies list is shared: absent of the one that made it hands it over ----------
+def test_absent_hands_over_what_another_topology_lists_and_removes_the_rest():
+    bridge = {'name': 'br0', 'kind': 'bridge', 'index': 4, 'addresses': [], 'up': True,
+              'alias': 'netvirt-topology:a'}
+    mine = {'name': 'v9', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': True, 'alias': 'netvirt-topology:a'}
+    session = FakeSession(links={None: {'br0': bridge, 'v9': mine}, 'shared': {}, 'only_a': {}},
+                          named=['shared', 'only_a'])
+    inode = session.identity('shared')[1]
+    records = {'a': {'namespaces': {'shared': inode, 'only_a': session.identity('only_a')[1]}, 'refs': [None]},
+               'b': {'namespaces': {}, 'refs': [], 'lists': {'namespaces': ['shared'], 'links': [[None, 'br0']]}}}
+    io = FakeIo(session, records=records)
+    ran = run_steps(TopologyKind(), params(name='a', state='absent'), io)
+    texts = sorted(a.text for a in ran.plan.actions)
+    assert texts == ['delete namespace only_a (its interfaces go with it)', 'delete veth v9 and its peer',
+                     'hand bridge br0 over to topology b (it lists it too)',
+                     'hand namespace shared over to topology b (it lists it too)']
+    handover = [a for a in ran.plan.actions if a.op == 'link_set'][0]
+    assert handover.params == {'name': 'br0', 'alias': 'netvirt-topology:b'}
+    b = io.records.topologies['b']
+    assert b['namespaces'] == {'shared': inode} and b['refs'] == [None]
+    assert 'a' not in io.records.topologies or io.records.topologies['a']['namespaces'] == {}
+
+
+def test_what_no_other_topology_lists_is_removed_as_before():
+    bridge = {'name': 'br0', 'kind': 'bridge', 'index': 4, 'addresses': [], 'up': True,
+              'alias': 'netvirt-topology:a'}
+    session = FakeSession(links={None: {'br0': bridge}})
+    io = FakeIo(session, records={'a': {'namespaces': {}, 'refs': [None]},
+                                  'b': {'namespaces': {}, 'refs': [], 'lists': {'namespaces': [], 'links': [[None, 'br1']]}}})
+    ran = run_steps(TopologyKind(), params(name='a', state='absent'), io, check_mode=True)
+    assert [a.op for a in ran.plan.actions] == ['link_delete']
