@@ -868,6 +868,7 @@ class TopologyKind(Kind):
             record['refs'] = sorted(set(observed['record']['refs']) | adopted | set(p[0] for p in pending['links']),
                                     key=ref_sort)
             record['routes'] = [list(r) for r in observed['record']['routes']]
+            record['lists'] = observed['record'].get('lists') or {'namespaces': [], 'links': []}
         pending['links'].sort(key=lambda p: (ref_sort(p[0]), p[1]))
         return record
 
