@@ -156,6 +156,9 @@ class FakeSession(object):
         return False
 
     # -- namespaces ---------------------------------------------------------------------------
+    def half_made(self, ref):
+        return ref in getattr(self, 'half_made_files', ())
+
     def exists(self, ref):
         return ref in self.namespaces
 
@@ -281,8 +284,8 @@ class FakeSession(object):
             raise failure
         self.ifaces[name] = {'lo': 1}
 
-    def create_here(self, name, sysctls=()):
-        self.created.append((name, list(sysctls)))
+    def create_here(self, name, sysctls=(), replace_empty=False):
+        self.created.append((name, list(sysctls)) + (('replace_empty',) if replace_empty else ()))
         self.ifaces[name] = {'lo': 1}
 
     def remove_named(self, name):
@@ -332,9 +335,13 @@ class FakeRecords(object):
         self.written = []
 
     def read_topology(self, name):
-        out = {'namespaces': {}, 'refs': [], 'routes': []}
+        out = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+               'lists': {'namespaces': [], 'links': []}}
         out.update(copy.deepcopy(self.topologies.get(name, {})))
         return out
+
+    def other_topologies(self, name):
+        return dict((other, self.read_topology(other)) for other in sorted(self.topologies) if other != name)
 
     def write_topology(self, name, record):
         self.written.append((name, copy.deepcopy(record)))

@@ -4,8 +4,17 @@
 """Ownership records the collection keeps on the host: what a topology created (its namespaces
 with their inodes, the namespaces holding its marked links, the routes it added), one JSON file
 per topology under /run/netvirt/topology. /run is a tmpfs: a record goes at reboot together with
-the namespaces it describes. Written whole to a temporary file and renamed, so a reader sees the
-old record or the new one."""
+the namespaces it describes. Written whole to a temporary file, flushed (fsync) and renamed, so a
+reader (and a run after a SIGKILL) sees the old record or the new one, never half of one.
+
+``pending``: what a run is about to create (namespace names, [namespace, link] pairs), written
+before the first of them exists, so that a run killed half way leaves nothing of the owner
+unowned: the next run takes what of it exists as its own (and marks the links the kill left
+unmarked), and forgets the rest.
+
+``lists``: the namespaces and [namespace, link] pairs the topology lists (made by it or not), so
+that another topology that made one of them hands it over instead of removing it (``absent`` or
+``purge`` of that one leaves what this one still lists)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -18,11 +27,32 @@ TOPOLOGY_DIR = '/run/netvirt/topology'
 
 
 def _empty():
-    return {'namespaces': {}, 'refs': [], 'routes': []}
+    return {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+            'lists': {'namespaces': [], 'links': []}}
+
+
+def is_empty(record):
+    pending = record.get('pending') or {}
+    lists = record.get('lists') or {}
+    return not (record['namespaces'] or record['refs'] or record['routes']
+                or pending.get('namespaces') or pending.get('links') or lists.get('namespaces') or lists.get('links'))
 
 
 def topology_path(name, folder=TOPOLOGY_DIR):
     return os.path.join(folder, name + '.json')
+
+
+def other_topologies(name, folder=TOPOLOGY_DIR):
+    """{other name: its record} of every topology recorded here but ``name``."""
+    try:
+        files = sorted(os.listdir(folder))
+    except OSError:
+        return {}
+    out = {}
+    for entry in files:
+        if entry.endswith('.json') and entry[:-len('.json')] != name:
+            out[entry[:-len('.json')]] = read_topology(entry[:-len('.json')], folder)
+    return out
 
 
 def read_topology(name, folder=TOPOLOGY_DIR):
@@ -36,15 +66,20 @@ def read_topology(name, folder=TOPOLOGY_DIR):
         raise
     except ValueError:
         return _empty()
+    if not isinstance(data, dict):
+        return _empty()
     for key, value in _empty().items():
         data.setdefault(key, value)
+    for part in ('pending', 'lists'):
+        for key, value in _empty()[part].items():
+            data[part].setdefault(key, value)
     return data
 
 
 def write_topology(name, record, folder=TOPOLOGY_DIR):
     """Write the record; an empty one removes the file."""
     path = topology_path(name, folder)
-    if not record['namespaces'] and not record['refs'] and not record['routes']:
+    if is_empty(record):
         try:
             os.unlink(path)
         except OSError:
@@ -52,7 +87,19 @@ def write_topology(name, record, folder=TOPOLOGY_DIR):
         return
     if not os.path.isdir(folder):
         os.makedirs(folder, 0o755)
-    tmp = path + '.tmp'
+    tmp = '%s.%d.tmp' % (path, os.getpid())
     with open(tmp, 'w') as handle:
         json.dump(record, handle, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.rename(tmp, path)
+    try:
+        dirfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dirfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dirfd)

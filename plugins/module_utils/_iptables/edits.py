@@ -31,11 +31,14 @@ def _matches(have, want):
     return pairs
 
 
-def plan_chain(current, desired, mode, mark_owned=None, position='top'):
+def plan_chain(current, desired, mode, mark_owned=None, position='top', ahead=None):
     """Edits that turn ``current`` (list of specs) into the wanted chain.
 
     ``desired``: the specs we want (ours), in order. ``mark_owned(spec)``: whether a current spec
-    is ours (block mode). Returns a dict:
+    is ours (block mode). ``ahead(spec)``: whether a foreign spec belongs to another owner whose
+    block goes between ours and that end of the chain (top: an owner that sorts before ours;
+    bottom: one that sorts after): the blocks of several owners at one end are kept in that order
+    instead of each run moving its own block past the other's. Returns a dict:
       deletes  [(kind, value, spec)] kind 'number' (1-based, already ordered highest first) or 'spec'
       inserts  [(position, spec, append)] 1-based, lowest first; append=True means ``-A``
       final    the chain after the edits (list of specs)
@@ -53,23 +56,29 @@ def plan_chain(current, desired, mode, mark_owned=None, position='top'):
         counts = {}
         for _i, spec in ours:
             counts[spec] = counts.get(spec, 0) + 1
+        foreign_at = [i for i, s in enumerate(current) if not mark_owned(s)]
+        ahead = ahead or (lambda spec: False)
         if position == 'top':
-            first_foreign = next((i for i, s in enumerate(current) if not mark_owned(s)), len(current))
-            in_place = [(i, s) for i, s in ours if i < first_foreign]
+            split = 0       # our block goes after foreign[:split]: the other owners' blocks ahead of it
+            while split < len(foreign) and ahead(foreign[split]):
+                split += 1
         else:
-            last_foreign = max([i for i, s in enumerate(current) if not mark_owned(s)] or [-1])
-            in_place = [(i, s) for i, s in ours if i > last_foreign]
+            split = len(foreign)
+            while split > 0 and ahead(foreign[split - 1]):
+                split -= 1
+        low = foreign_at[split - 1] if split > 0 else -1
+        high = foreign_at[split] if split < len(foreign) else len(current)
+        in_place = [(i, s) for i, s in ours if low < i < high]
         # a rule of ours found twice can't be deleted by its text without ambiguity: all copies go
         candidates = [(i, s) for i, s in in_place if counts[s] == 1]
         pairs = _matches([s for _i, s in candidates], desired)
         kept_idx = set(candidates[a][0] for a, _b in pairs)
         kept_want = set(b for _a, b in pairs)
         deletes = [('spec', s, s) for i, s in ours if i not in kept_idx]
-        final = list(desired) + foreign if position == 'top' else foreign + list(desired)
-        offset = 0 if position == 'top' else len(foreign)
-        kept_want = set(j + offset for j in kept_want)
-        foreign_at = len(desired) if position == 'top' else 0
-        kept_want.update(range(foreign_at, foreign_at + len(foreign)))
+        final = foreign[:split] + list(desired) + foreign[split:]
+        kept_want = set(j + split for j in kept_want)
+        kept_want.update(range(split))
+        kept_want.update(range(split + len(desired), len(final)))
         count = len(foreign) + len(kept_idx)
     inserts = []
     for j, spec in enumerate(final):

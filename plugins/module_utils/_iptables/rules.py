@@ -460,6 +460,27 @@ def parse_save(text, table):
     return out
 
 
+_OWNER_OF_RE = re.compile(r'(?:^| )-m comment --comment "netvirt:([A-Za-z0-9_.:/@=+-]+)"(?= |$)')
+
+
+def owner_of(spec):
+    """The owner whose marker a spec carries (None: no marker of this collection)."""
+    found = _OWNER_OF_RE.search(spec)
+    return found.group(1) if found else None
+
+
+def ahead_of(owner, position):
+    """For edits.plan_chain: a foreign rule of another owner whose block sits between ours and the
+    chain's end at ``position``: at the top, owners in name order (the smallest first); at the
+    bottom, in name order too (the largest last). The documented order between owners."""
+    def ahead(spec):
+        other = owner_of(spec)
+        if other is None or other == owner:
+            return False
+        return other < owner if position == 'top' else other > owner
+    return ahead
+
+
 def owned(spec, mark):
     """Whether a spec (as iptables-save printed it) carries the owner marker. iptables-save writes
     ``-m comment --comment "TEXT"`` with inner quotes escaped, so the marker cannot be faked by a

@@ -96,7 +96,8 @@ def _drop_index(session, ref, name):
 # -- namespaces -----------------------------------------------------------------------------
 def _netns_create(session, action):
     if action.params.get('nofork'):
-        session.create_here(action.params['name'], action.params.get('sysctls', ()))
+        session.create_here(action.params['name'], action.params.get('sysctls', ()),
+                            action.params.get('replace_empty', False))
     else:
         session.create_named(action.params['name'])
         for path, value in action.params.get('sysctls', ()):
@@ -297,7 +298,13 @@ def _sysctl_set(session, action):
     session.write_sysctl(action.netns, action.params['path'], action.params['value'])
 
 
+def _handover(session, action):
+    """An object handed from one owner to another (topology: a namespace another topology lists
+    too): only the owners' records change, which the kind writes itself; nothing in the kernel."""
+
+
 OPS = {
+    'handover': _handover,
     'netns_create': _netns_create,
     'netns_delete': _netns_delete,
     'link_create': _link_create,

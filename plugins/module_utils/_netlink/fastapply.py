@@ -127,7 +127,7 @@ class Writer(object):
         op, params = action.op, action.params
         if op == 'netns_create' and params.get('nofork'):
             self.flush()
-            self.session.create_here(params['name'], params.get('sysctls', ()))
+            self.session.create_here(params['name'], params.get('sysctls', ()), params.get('replace_empty', False))
             self.fresh_ns.add(params['name'])
             if params.get('loopback_up', False):
                 self.send(action, params['name'], rawlink.RTM_NEWLINK,

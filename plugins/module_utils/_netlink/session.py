@@ -184,6 +184,7 @@ class Session(object):
                 err = NetvirtError("option %s%s: %s is not a network namespace: %s" % (option, where, ns_label(ref), why),
                                    option=option, obj=obj)
                 err.not_a_netns = True
+                err.half_made = self.half_made(ref)
                 raise err
             self._fds[ref] = fd
         return self._fds[ref]
@@ -202,6 +203,17 @@ class Session(object):
         if stat.S_ISREG(st.st_mode):
             return '%s is a%s regular file (no namespace is bound there)' % (path, 'n empty' if not st.st_size else '')
         return '%s is not a namespace file (no namespace is bound there)' % path
+
+    def half_made(self, ref):
+        """Whether /var/run/netns/REF is the empty regular file that a run killed between creating
+        it and binding a namespace to it leaves (not on nsfs, size 0)."""
+        if ref is None or '/' in ref or ref.isdigit():
+            return False
+        try:
+            st = os.lstat(ref_path(ref))
+        except OSError:
+            return False
+        return stat.S_ISREG(st.st_mode) and st.st_size == 0 and st.st_dev != self._home_dev
 
     @staticmethod
     def not_netns_type(fd, path):
@@ -346,29 +358,34 @@ class Session(object):
         if self.cache_indexes:
             self._indexes.setdefault(ref, {})[name] = index
 
-    def create_here(self, name, sysctls=()):
+    def create_here(self, name, sysctls=(), replace_empty=False):
         """Create a namespace bound under /var/run/netns/NAME without a fork, as `ip netns add`
         does (unshare(2) on the calling thread, bind mount, back home), writing ``sysctls``
-        ([(path, value)]) while inside. pyroute2's netns.create forks a
-        child per namespace (about 3 ms). Its socket is opened later, when first needed."""
+        ([(path, value)]) while inside, before the bind mount: a run killed at any point leaves no
+        namespace under the name without them (only, at worst, the empty file of a namespace not
+        made). ``replace_empty``: such an empty file there (see half_made) is removed first.
+        pyroute2's netns.create forks a child per namespace (about 3 ms). Its socket is opened
+        later, when first needed."""
         load_libc()
         path = ref_path(name)
         _share_dir(os.path.dirname(path))
+        if replace_empty and self.half_made(name):
+            os.unlink(path)
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
         try:
             if _libc.unshare(CLONE_NEWNET) != 0:
                 err = ctypes.get_errno()
                 raise OSError(err, os.strerror(err))
             try:
+                for key, value in sysctls:
+                    with open(key, 'w') as handle:
+                        handle.write(value)
                 if _libc.mount(b'/proc/thread-self/ns/net', path.encode('utf-8'), b'none', MS_BIND, None) != 0:
                     err = ctypes.get_errno()
                     raise OSError(err, os.strerror(err))
                 self._drop_handles(name)
                 self._fds[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
                 self._indexes[name] = {'lo': 1}   # a new namespace's loopback is always ifindex 1
-                for path, value in sysctls:
-                    with open(path, 'w') as handle:
-                        handle.write(value)
             finally:
                 _setns(self._home)
         except Exception:

@@ -13,6 +13,7 @@ in a ``finally`` on every path, so a lock or socket a kind took is let go even w
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import platform
 import sys
 
@@ -99,6 +100,37 @@ class Io(object):
         return engine.run([engine.Probe(*p) for p in probes], self.session.socket_in)
 
 
+def lock_timeout(env=None):
+    """Seconds a run waits for the namespaces it changes: NETVIRT_LOCK_TIMEOUT, else 120."""
+    env = os.environ if env is None else env
+    text = env.get('NETVIRT_LOCK_TIMEOUT')
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        value = None
+    from ansible_collections.netvirt.linux.plugins.module_utils._host import lock  # pylint: disable=import-outside-toplevel
+    return value if value is not None and value >= 0 else lock.DEFAULT_TIMEOUT
+
+
+def hold_namespaces(kind, desired, session, ctx, module):
+    """Lock the namespaces the kind may change (``Kind.locks``), each by name or identity; a wait
+    past the timeout fails naming the namespace and the run that holds it."""
+    refs = kind.locks(desired)
+    if not refs:
+        return None
+    lock = ctx.io.lock
+    keys = [lock.netns_key(ref, session.identity) for ref in refs]
+    if len(keys) > 64:
+        ctx.io.process.raise_fd_limit()     # a lock is an open file: a large topology holds one per namespace
+    held = lock.Held(keys, timeout=lock_timeout(), holder=getattr(module, '_name', '') or type(kind).__name__)
+    try:
+        return held.acquire()
+    except lock.LockTimeout as exc:
+        raise NetvirtError("option netns: %s is being changed by another run (%s) and was not let go within %g s; "
+                           "it is let go when that run ends (set NETVIRT_LOCK_TIMEOUT to wait longer)"
+                           % (exc.what(), exc.holder or 'its holder did not say who it is', exc.timeout), option='netns')
+
+
 def argument_spec(kind):
     return kind.options()
 
@@ -115,7 +147,9 @@ def run(kind, module=None):
         desired = kind.desired(module.params)
         with Session() as session:
             ctx.io = Io(session)
+            held = None
             try:
+                held = hold_namespaces(kind, desired, session, ctx, module)
                 observed = kind.observe(session, desired, ctx)
                 plan = kind.plan(desired, observed, ctx)
                 if plan.actions and module.check_mode:
@@ -126,7 +160,11 @@ def run(kind, module=None):
                 if plan.changed and not module.check_mode:
                     result.update(kind.read_back(session, desired, observed, ctx))
             finally:
-                kind.close(ctx)
+                try:
+                    kind.close(ctx)
+                finally:
+                    if held is not None:
+                        held.release()
     except NetvirtError as exc:
         extra = {}
         if plan is not None:

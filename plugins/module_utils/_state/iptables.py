@@ -41,6 +41,9 @@ class IptablesKind(Kind):
         backend={'type': 'str', 'default': 'auto', 'choices': ['auto', 'nft', 'legacy']},
     )
 
+    def locks(self, desired):
+        return []       # iptables holds its own lock of the namespace's tables (observe)
+
     def __init__(self):
         self.lock = None
         self.io = None
@@ -202,7 +205,8 @@ class IptablesKind(Kind):
             if desired['state'] == 'absent':
                 if desired['builtin']:
                     result = edits.plan_chain(current, [], 'whole' if desired['whole'] else 'block',
-                                              lambda s: rules.owned(s, desired['mark']), desired['position'])
+                                              lambda s: rules.owned(s, desired['mark']), desired['position'],
+                                              rules.ahead_of(desired['owner'], desired['position']))
                     for line, _how, spec in edits.restore_lines(chain, result):
                         add(line, 'delete from %s: %s' % (where, spec), 'state', spec)
                     after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, policy, result['final'])))
@@ -229,7 +233,8 @@ class IptablesKind(Kind):
                     'policy')
                 new_policy = desired['policy']
             result = edits.plan_chain(current, seen['desired'], 'whole' if desired['whole'] else 'block',
-                                      lambda s: rules.owned(s, desired['mark']), desired['position'])
+                                      lambda s: rules.owned(s, desired['mark']), desired['position'],
+                                      rules.ahead_of(desired['owner'], desired['position']))
             for line, how, spec in edits.restore_lines(chain, result):
                 option = seen['options'].get(spec, 'rules') if how != 'delete' else \
                     ('purge' if desired['purge'] == 'all' and not rules.owned(spec, desired['mark'] or '') else 'rules')

@@ -146,6 +146,9 @@ class NetInfoKind(Kind):
         'gather': {'type': 'list', 'elements': 'str', 'choices': GATHER, 'default': list(DEFAULT_GATHER)},
     }
 
+    def locks(self, desired):
+        return []       # reads only
+
     def desired(self, params):
         refs, current, every = namespace_refs(params.get('namespaces'), params.get('netns'))
         return {'refs': refs, 'current': current, 'all': every, 'gather': gather_set(params.get('gather'))}

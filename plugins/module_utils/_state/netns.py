@@ -27,6 +27,9 @@ class NetnsKind(Kind):
         'loopback': {'type': 'bool', 'default': True},
     }
 
+    def locks(self, desired):
+        return [desired['name']]
+
     def desired(self, params):
         name = params.get('name')
         if name is None:

@@ -199,6 +199,9 @@ class ReachabilityKind(Kind):
     }
     module_kwargs = {'required_one_of': [('probes', 'matrix')]}
 
+    def locks(self, desired):
+        return []       # reads only (its probe sockets change nothing)
+
     def desired(self, params):
         requests = count(params.get('count', 1))
         wait = timeout(params.get('timeout', 1.0))

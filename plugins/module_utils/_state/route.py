@@ -148,6 +148,36 @@ class RouteKind(Kind):
         parts.append('metric %s' % route['metric'])
         return ' '.join(parts)
 
+    @staticmethod
+    def on_link(gateway, links, routes):
+        """Whether an IPv4 gateway is on a subnet the namespace reaches directly: an address of one
+        of its interfaces (``links``: {name: link} with 'addresses' in CIDR form), or a route with
+        no gateway (a device route). The kernel refuses a route through any other gateway
+        (ENETUNREACH); this is the same test without the kernel, so that check mode refuses it too.
+        Conservative: an interface that is down counts, and any table."""
+        ip = ipaddress.ip_address(gateway)
+        if ip.version != 4:
+            return True     # IPv6 gateways (link-local with a dev) are the kernel's own business
+        for link in links.values():
+            for cidr in link.get('addresses') or ():
+                iface = ipaddress.ip_interface(cidr)
+                if iface.version == 4 and ip in iface.network:
+                    return True
+        for route in routes:
+            if route.get('family') == 'ipv4' and not route.get('gateway') and route.get('dst') not in (None, 'default'):
+                try:
+                    if ip in ipaddress.ip_network(route['dst'], strict=False):
+                        return True
+                except ValueError:
+                    continue
+        return False
+
+    @staticmethod
+    def unreachable_text(obj, gateway, netns):
+        return ("option gateway of %s: %s is not on a subnet of any address (nor of a device route) in %s, so the "
+                "kernel would refuse the route (ENETUNREACH); give the interface towards it an address of that "
+                "subnet first" % (obj, gateway, ns_label(netns)))
+
     def plan(self, desired, observed, ctx):
         plan = Plan()
         want, netns, obj = desired['route'], observed['netns'], desired['obj']
@@ -171,6 +201,9 @@ class RouteKind(Kind):
         if have is None or have.get('gateway') != want['gateway'] or (dev is not None and have.get('dev') != dev):
             after.update(dict((k, v) for k, v in want.items() if v is not None or k == 'gateway'))
             verb = 'add' if have is None else 'replace'
+            if (want['gateway'] and observed.get('check_gateway', True) and observed['links']
+                    and not self.on_link(want['gateway'], observed['links'], observed['routes'])):
+                raise ValidationError(self.unreachable_text(obj, want['gateway'], netns), 'gateway', obj)
             plan.add('route_add', netns, obj, dict(want), option='gateway' if want['gateway'] else 'dev',
                      text='%s %s' % (verb, self.describe(want)))
         picture = self.picture(after, netns)

@@ -116,7 +116,7 @@ _PHASE_INDEX = dict((name, i) for i, name in enumerate(PHASES))
 def phase(action):
     """The phase (a name of PHASES) an action of the joined plan runs in."""
     op, params = action.op, action.params
-    if op in ('netns_delete', 'link_delete', 'route_del'):
+    if op in ('netns_delete', 'link_delete', 'route_del', 'handover'):
         return 'remove'
     if op == 'netns_create':
         return 'netns'
@@ -191,6 +191,16 @@ class TopologyKind(Kind):
         ipv6_quiet={'type': 'bool', 'default': False},
         **dict((part.option, part.list_spec()) for part in PARTS)
     )
+
+    def locks(self, desired):
+        """Every namespace the topology names (its own, and those its items are in)."""
+        refs = [ns['name'] for ns in desired['namespaces']]
+        for part in ('bridges', 'links', 'vxlans', 'tuntaps', 'routes', 'sysctls'):
+            for item in desired.get(part, ()):
+                refs.append(item['netns'])
+                if part == 'links':
+                    refs.append(item['peer']['netns'])
+        return refs
 
     def __init__(self):
         self.started = time.time()
@@ -286,7 +296,32 @@ class TopologyKind(Kind):
             sysctls[key] = i
             out['sysctls'].append(sysctl)
         self._check_addresses(out)
+        if out['ipv6_quiet']:
+            self._check_quiet(out)
         return out
+
+    @staticmethod
+    def _check_quiet(out):
+        """``ipv6_quiet`` makes the topology's namespaces with IPv6 off: an IPv6 address on an
+        interface in one of them is refused by the kernel (EACCES) half way through the apply, so
+        it is refused here, naming the option (check mode too)."""
+        quiet = set(ns['name'] for ns in out['namespaces'])
+        ends = [('bridges[%d].addresses' % i, b['obj'], b['netns'], b['addresses'])
+                for i, b in enumerate(out['bridges'])]
+        for i, link in enumerate(out['links']):
+            ends.append(('links[%d].addresses' % i, link['obj'], link['netns'], link['end']['addresses']))
+            ends.append(('links[%d].peer.addresses' % i, link['obj'], link['peer']['netns'], link['peer']['addresses']))
+        for option in DEVICES:
+            for i, device in enumerate(out[option]):
+                ends.append(('%s[%d].addresses' % (option, i), device['obj'], device['netns'], device.get('addresses')))
+        for option, obj, netns, cidrs in ends:
+            if netns not in quiet:
+                continue
+            for cidr in cidrs or ():
+                if ':' in cidr:
+                    raise ValidationError("option %s of %s: %s is an IPv6 address, and ipv6_quiet turns IPv6 off in "
+                                          "%s (the kernel would refuse it: EACCES); drop the address or ipv6_quiet"
+                                          % (option, obj, cidr, ns_label(netns)), option, obj)
 
     @staticmethod
     def _check_addresses(out):
@@ -325,17 +360,37 @@ class TopologyKind(Kind):
             return ref_of[ref]
 
         named = set(session.named())
+        pending = record['pending']
+        pending_ns = set(pending['namespaces'])
+        half_made = set()     # pending namespaces a killed run left as an empty file
         namespaces = {}
         for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
             option = 'namespaces[%d].name' % i
-            exists = name in named and common.namespace_exists(session, name, option, 'namespace %s' % name)
-            namespaces[name] = {'exists': exists}
+            try:
+                exists = name in named and common.namespace_exists(session, name, option, 'namespace %s' % name)
+            except NetvirtError as exc:
+                if not (name in pending_ns and getattr(exc, 'half_made', False)):
+                    raise
+                exists = False
+                half_made.add(name)
+            namespaces[name] = {'exists': exists, 'half_made': name in half_made}
         owned = {}
         for name, inode in record['namespaces'].items():
             ident = session.identity(name) if name in named else None
             if ident is not None and ident[1] == inode:
                 owned[name] = inode
+        for name in sorted(pending_ns - set(owned)):
+            # a namespace a killed run was creating: ours if it exists now, finished or removed
+            # (an empty file) if it was left half made
+            if name not in named:
+                continue
+            if session.half_made(name):
+                half_made.add(name)
+                continue
+            ident = session.identity(name)
+            if ident is not None:
+                owned[name] = ident[1]
         # Namespaces the plan will touch, in order; absent needs no look inside owned namespaces.
         refs = []
         wanted_refs = [None]
@@ -349,6 +404,7 @@ class TopologyKind(Kind):
                     option_of.setdefault(item['peer']['netns'], ('links[%d].peer.netns' % i, item['obj']))
         wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
         wanted_refs.extend(record['refs'])
+        wanted_refs.extend(ref for ref, _ in pending['links'] if ref not in half_made)
         if desired['purge'] or desired['state'] == 'absent':
             wanted_refs.extend(r[0] for r in record['routes'])
         for ref in wanted_refs:
@@ -370,6 +426,15 @@ class TopologyKind(Kind):
                 links[ref] = session.links(ref, peers=False, keep_ids=True, raw=True)
                 if ref is not None:
                     session.close_raw(ref)
+        # links a killed run created but did not mark yet (the mark is a second message): ours
+        marker = alias(desired['name'])
+        adopted = []
+        for ref, name in pending['links']:
+            ref = ref_of.get(ref, ref)
+            have = links.get(ref, {}).get(name)
+            if have is not None and not have.get('alias'):
+                have['alias'] = marker
+                adopted.append((ref, name, have['kind']))
         for name, info in namespaces.items():
             if info['exists'] and name in links:
                 lo = links[name].get('lo')
@@ -421,11 +486,33 @@ class TopologyKind(Kind):
                        for seen in found.values()):
                     doomed_nsids[ref] = set(n for n in (session.nsid(ref, g) for g in gone if g != ref)
                                             if n is not None)
+        others = {}     # what other topologies list, that this one would otherwise remove
+        if desired['state'] == 'absent' or desired['purge']:
+            for other, rec in sorted(ctx.io.records.other_topologies(desired['name']).items()):
+                for name in rec['lists']['namespaces']:
+                    others.setdefault(('netns', name), other)
+                for ref, name in rec['lists']['links']:
+                    others.setdefault(('link', ref_of.get(ref, ref), name), other)
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
-                    'vxlan_remotes': vxlan_remotes,
+                    'others': others,
+                    'vxlan_remotes': vxlan_remotes, 'adopted': adopted, 'half_made': sorted(half_made),
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
         self._seen = (desired, observed)
+        if not ctx.check_mode and self._stale(record, owned, pending_ns, half_made):
+            # what the record names and no longer exists (a killed absent, a failed run): forgotten
+            # before anything else, so that a later purge never works from it
+            ctx.io.records.write_topology(desired['name'], self._pruned(record, owned, half_made))
         return observed
+
+    @staticmethod
+    def _stale(record, owned, pending_ns, half_made):
+        return set(record['namespaces']) != set(owned) or bool(pending_ns - set(owned) - half_made)
+
+    @staticmethod
+    def _pruned(record, owned, half_made):
+        out = dict(record, namespaces=dict(owned))
+        out['pending'] = dict(record['pending'], namespaces=sorted(half_made))
+        return out
 
     @staticmethod
     def _check_fd_limit(desired, limits):
@@ -438,7 +525,7 @@ class TopologyKind(Kind):
                 refs.add(item['netns'])
                 if part == 'links':
                     refs.add(item['peer']['netns'])
-        need = len(refs) + FD_RESERVE
+        need = 2 * len(refs) + FD_RESERVE     # each held open, and its lock (see locks)
         if soft is not None and soft < need:
             raise NetvirtError('option namespaces of topology %s: %d namespaces need about %d open files, and this '
                                'process may open %d (the hard limit %s; raise it for the user or service that runs '
@@ -457,12 +544,15 @@ class TopologyKind(Kind):
         def ref(value):
             return ref_of.get(value, value)
 
+        unknown = set()     # namespaces that check mode assumes an earlier task makes
+
         def need(value, option, obj):
             netns = ref(value)
             if netns not in links:
                 common.missing(ctx, "option %s of %s: %s does not exist (list it under namespaces to create it)"
                                % (option, obj, ns_label(netns)), option, obj)
                 links[netns] = {}
+                unknown.add(netns)
             return netns
 
         ports = {}      # (namespace, bridge) -> its ports after the plan so far
@@ -489,6 +579,11 @@ class TopologyKind(Kind):
             seen = observed['namespaces'][name]
             sub = _named('namespaces[%d]' % i, NetnsKind().plan, ns,
                          {'exists': seen['exists'], 'loopback_up': seen.get('loopback_up')}, ctx)
+            if seen.get('half_made'):
+                for action in sub.actions:
+                    if action.op == 'netns_create':
+                        action.params['replace_empty'] = True
+                        action.text += ' (in place of the empty file a killed run left at /run/netns/%s)' % name
             if not seen['exists']:
                 links.setdefault(name, {})
             self._join(joined, sub, 'namespaces[%d]' % i)
@@ -512,7 +607,7 @@ class TopologyKind(Kind):
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}
             if link['peer']['name'] not in there:
                 there[link['peer']['name']] = {'name': link['peer']['name'], 'kind': 'veth', 'addresses': []}
-            self._join(joined, sub, 'links[%d]' % i, pns if pns is not None else netns)
+            self._join(joined, sub, 'links[%d]' % i)
         for option, link_kind in DEVICES.items():
             for i, device in enumerate(desired[option]):
                 where = '%s[%d]' % (option, i)
@@ -530,17 +625,52 @@ class TopologyKind(Kind):
                 self._join(joined, sub, where)
         for i, route in enumerate(desired['routes']):
             netns = need(route['netns'], 'routes[%d].netns' % i, route['obj'])
-            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, [])}
+            seen = {'netns': netns, 'links': links.get(netns, {}), 'routes': observed['routes'].get(netns, []),
+                    'check_gateway': False}     # the whole plan's gateways are checked in order below
             sub = _named('routes[%d]' % i, RouteKind().plan, route, seen, ctx)
             self._join(joined, sub, 'routes[%d]' % i)
         for i, (item, value) in enumerate(zip(desired['sysctls'], observed['sysctls'])):
             need(item['netns'], 'sysctls[%d].netns' % i, item['obj'])
             sub = _named('sysctls[%d]' % i, SysctlKind().plan, item, {'netns': ref(item['netns']), 'value': value}, ctx)
             self._join(joined, sub, 'sysctls[%d]' % i)
+        deleted = set((a.netns, a.params['name']) for a in joined.actions if a.op == 'link_delete')
+        for ref, name, kind in observed.get('adopted', ()):
+            if (ref, name) in deleted:
+                continue
+            obj = '%s %s' % (kind, name)
+            joined.add('link_set', ref, obj, {'name': name, 'alias': alias(desired['name'])}, option='name',
+                       text='mark %s%s as topology %s\'s (a killed run created it and did not mark it)'
+                       % (obj, '' if ref is None else ' in %s' % ns_label(ref), desired['name']))
         order = {}
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
+        self._check_gateways(joined, observed, unknown)
         return joined
+
+    @staticmethod
+    def _check_gateways(plan, observed, unknown):
+        """Walk the ordered plan as the kernel will: each IPv4 route through a gateway must find it
+        on a subnet of an address the namespace has by then (observed, or added earlier in the
+        plan) or of a device route. What the real run would refuse (ENETUNREACH), check mode
+        refuses too, naming the route."""
+        seen = dict((ref, dict((name, {'addresses': list(link.get('addresses') or ())})
+                               for name, link in found.items()))
+                    for ref, found in observed['links'].items())
+        routes = dict((ref, list(found)) for ref, found in observed['routes'].items())
+        for action in plan.actions:
+            here = seen.setdefault(action.netns, {})
+            if action.op == 'addr_add':
+                here.setdefault(action.params['name'], {'addresses': []})['addresses'].append(
+                    action.params['address'])
+            elif action.op == 'route_add':
+                params = action.params
+                if not params.get('gateway'):
+                    routes.setdefault(action.netns, []).append(params)
+                elif action.netns not in unknown and not RouteKind.on_link(params['gateway'], here,
+                                                                           routes.get(action.netns, [])):
+                    where = action.option.rsplit('.', 1)[0] if action.option else 'routes'
+                    text = RouteKind.unreachable_text(action.obj, params['gateway'], action.netns)
+                    raise ValidationError('option %s.%s' % (where, text[len('option '):]), action.option, action.obj)
 
     def _join(self, joined, sub, where, group=False):
         """Add one object's plan; its actions name their option as the task spells it
@@ -564,14 +694,28 @@ class TopologyKind(Kind):
         kept_ns = set(ns['name'] for ns in keep['namespaces']) if keep else set()
         ref_of = observed['ref_of']
         gone = []
+        others = observed.get('others', {})
         for name in sorted(observed['owned']):
             if name in kept_ns:
+                continue
+            other = others.get(('netns', name))
+            if other is not None:
+                obj = 'namespace %s' % name
+                plan.add('handover', None, obj, {'name': name, 'to': other, 'inode': observed['owned'][name]},
+                         option='purge', text='hand namespace %s over to topology %s (it lists it too)' % (name, other))
+                plan.record(obj, {'state': 'present', 'owner': desired['name']}, {'state': 'present', 'owner': other})
                 continue
             gone.append(name)
             obj = 'namespace %s' % name
             plan.add('netns_delete', None, obj, {'name': name},
                      text='delete namespace %s (its interfaces go with it)' % name)
             plan.record(obj, {'state': 'present'}, {'state': 'absent'})
+        for name in observed.get('half_made', ()):
+            if name in kept_ns:
+                continue
+            gone.append(name)
+            plan.add('netns_delete', None, 'namespace %s' % name, {'name': name},
+                     text='remove the empty file a killed run left at /run/netns/%s (no namespace was made)' % name)
         kept_links = set()
         if keep:
             for bridge in keep['bridges']:
@@ -592,6 +736,12 @@ class TopologyKind(Kind):
                     continue
                 obj = '%s %s' % (link['kind'], name)
                 key = object_key(obj, ref)
+                other = others.get(('link', ref, name))
+                if other is not None:
+                    plan.add('link_set', ref, obj, {'name': name, 'alias': alias(other)}, option='purge',
+                             text='hand %s over to topology %s (it lists it too)' % (obj, other))
+                    plan.record(key, {'state': 'present', 'owner': desired['name']}, {'state': 'present', 'owner': other})
+                    continue
                 if link.get('link_netnsid') is not None and link['link_netnsid'] in doomed.get(ref, ()):
                     plan.record(key, {'state': 'present'}, {'state': 'absent'})
                     continue
@@ -624,11 +774,41 @@ class TopologyKind(Kind):
     def apply(self, session, plan, ctx):
         """The frequent steps as raw netlink requests, pipelined on this run's new objects
         (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan.
-        Then the ownership record says what the topology owns now (only after a whole apply: a
-        failed one was undone)."""
-        ctx.io.fast_apply(plan.actions)
+
+        Kill-safety: before the first action, the record is the union of what the topology owns
+        before and after the plan, with what the plan creates listed as ``pending`` (a namespace's
+        inode is known only once it exists): a run killed at any point leaves every object it made
+        owned (the next run adopts the pending ones that exist). After the apply, the record says
+        what the topology owns now; after a failed (undone) one, the pending namespaces that still
+        exist stay owned and the others are forgotten."""
         desired, observed = self._seen
-        ctx.io.records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
+        records = ctx.io.records
+        if any(a.op in ('netns_create', 'link_create', 'route_add', 'tun_create') for a in plan.actions):
+            records.write_topology(desired['name'], self.new_record(session, desired, observed, plan, union=True))
+        try:
+            ctx.io.fast_apply(plan.actions)
+        except Exception:
+            try:
+                records.write_topology(desired['name'], self.new_record(session, desired, observed, plan,
+                                                                       union=True, settle=True))
+            except (IOError, OSError):
+                pass    # the failure of the apply is what the task reports
+            raise
+        handed = {}     # other topology -> (namespaces {name: inode}, refs holding links it now owns)
+        for action in plan.actions:
+            if action.op == 'handover':
+                handed.setdefault(action.params['to'], ({}, set()))[0][action.params['name']] = action.params['inode']
+            elif action.op == 'link_set' and (action.params.get('alias') or '').startswith(ALIAS_PREFIX) \
+                    and action.option == 'purge':
+                handed.setdefault(action.params['alias'][len(ALIAS_PREFIX):], ({}, set()))[1].add(action.netns)
+        for name, (namespaces, refs) in sorted(handed.items()):
+            # the objects are the other topology's now (their namespaces' locks are held: it lists them)
+            other = records.read_topology(name)
+            other.setdefault('name', name)
+            other['namespaces'].update(namespaces)
+            other['refs'] = sorted(set(other['refs']) | refs, key=lambda r: (r is not None, r or ''))
+            records.write_topology(name, other)
+        records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
@@ -638,33 +818,89 @@ class TopologyKind(Kind):
         return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
 
     @staticmethod
-    def new_record(session, desired, observed, plan):
-        """The ownership record after the plan was applied (see _host.records)."""
-        record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': []}
+    def new_record(session, desired, observed, plan, union=False, settle=False):
+        """The ownership record after the plan was applied (see _host.records). ``union``: the one
+        written before the apply: nothing removed yet (the plan's deletions may not all happen),
+        the namespaces and links the plan creates listed as pending, the routes it adds listed.
+        ``settle`` (with union, after a failed apply): the pending namespaces that exist are owned
+        (an undo that could not remove them), the others forgotten."""
+        pending = {'namespaces': [], 'links': []}
+        record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': [],
+                  'pending': pending}
         marker = alias(desired['name'])
+        ref_sort = lambda r: (r is not None, r or '')   # noqa: E731
         for action in plan.actions:
-            if action.op == 'netns_delete':
+            if action.op in ('netns_delete', 'handover') and not union:
                 record['namespaces'].pop(action.params['name'], None)
             elif action.op == 'netns_create':
-                ident = session.identity(action.params['name'])
+                name = action.params['name']
+                ident = session.identity(name) if settle or not union else None
                 if ident is not None:
-                    record['namespaces'][action.params['name']] = ident[1]
-        if desired['state'] == 'present':
-            refs = set(r for r in observed['record']['refs'] if r not in plan_gone(plan))
+                    record['namespaces'][name] = ident[1]
+                elif union and not settle:
+                    pending['namespaces'].append(name)
+        adopted = set(ref for ref, _, _ in observed.get('adopted', ()))
+        if desired['state'] == 'present' or union:
+            gone = set() if union else plan_gone(plan)
+            refs = set(r for r in observed['record']['refs'] if r not in gone) | (adopted - gone)
             for action in plan.actions:
-                if action.op == 'link_create' and action.params.get('alias') == marker:
+                if action.op in ('link_create', 'tun_create') and action.params.get('alias') == marker:
                     refs.add(action.netns)
-            record['refs'] = sorted(refs, key=lambda r: (r is not None, r or ''))
+                    if union:
+                        pending['links'].append([action.netns, action.params['name']])
+            record['refs'] = sorted(refs, key=ref_sort)
             ref_of = observed['ref_of']
             added = set()
             for action in plan.actions:
                 if action.op == 'route_add':
                     added.add(tuple(_route_key(action.params, action.netns)))
-            for route in desired['routes']:
+            old = [r[:5] for r in observed['record']['routes']]
+            for route in desired['routes'] if desired['state'] == 'present' else ():
                 key = _route_key(route['route'], ref_of.get(route['netns'], route['netns']))
-                if tuple(key) in added or key in [r[:5] for r in observed['record']['routes']]:
+                if tuple(key) in added or key in old:
                     record['routes'].append(key)
+            if union:
+                record['routes'].extend(r for r in old if r not in record['routes'])
+        record['lists'] = TopologyKind._lists(desired, observed['ref_of'])
+        if settle:
+            # after a failed apply: its undo removed what it made; what survived stays owned
+            pending['links'] = TopologyKind._surviving(session, pending['links'])
+            record['refs'] = sorted(set(observed['record']['refs']) | adopted | set(p[0] for p in pending['links']),
+                                    key=ref_sort)
+            record['routes'] = [list(r) for r in observed['record']['routes']]
+            record['lists'] = observed['record'].get('lists') or {'namespaces': [], 'links': []}
+        pending['links'].sort(key=lambda p: (ref_sort(p[0]), p[1]))
         return record
+
+    @staticmethod
+    def _lists(desired, ref_of):
+        """What the topology lists (see _host.records): its namespaces, and each bridge, link end and
+        device as [namespace, name]."""
+        if desired['state'] != 'present':
+            return {'namespaces': [], 'links': []}
+        pairs = set()
+        for item in desired['bridges'] + desired['vxlans'] + desired['tuntaps']:
+            pairs.add((ref_of.get(item['netns'], item['netns']), item['name']))
+        for link in desired['links']:
+            pairs.add((ref_of.get(link['netns'], link['netns']), link['name']))
+            pairs.add((ref_of.get(link['peer']['netns'], link['peer']['netns']), link['peer']['name']))
+        return {'namespaces': sorted(ns['name'] for ns in desired['namespaces']),
+                'links': [list(p) for p in sorted(pairs, key=lambda p: (p[0] is not None, p[0] or '', p[1]))]}
+
+    @staticmethod
+    def _surviving(session, pairs):
+        """The [namespace, link] pairs that exist now (after a failed apply: what its undo left)."""
+        found = {}
+        out = []
+        for ref, name in pairs:
+            if ref not in found:
+                try:
+                    found[ref] = set(session.links(ref, peers=False)) if session.exists(ref) else set()
+                except Exception:   # pylint: disable=broad-except
+                    found[ref] = None   # cannot tell: keep them pending (a later run sorts them out)
+            if found[ref] is None or name in found[ref]:
+                out.append([ref, name])
+        return out
 
 
 def plan_gone(plan):

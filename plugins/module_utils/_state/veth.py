@@ -25,6 +25,12 @@ class VethKind(Kind):
     module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
     returns = 'veth'
 
+    def locks(self, desired):
+        out = [desired.get('netns')]
+        if desired.get('peer'):
+            out.append(desired['peer'].get('netns'))
+        return out
+
     def desired(self, params):
         name = validate.ifname(params['name'], 'name', 'veth')
         obj = 'veth %s' % name

@@ -72,6 +72,13 @@ class Kind(object):
     def desired(self, params):
         return dict(params)
 
+    def locks(self, desired):
+        """The namespaces (references as the task gives them) whose state this run may change: the
+        runner holds a lock on each from before observe to after apply (check mode too), so that
+        two runs on one namespace take turns. Default: the kind's netns; a kind that only reads
+        returns none."""
+        return [desired.get('netns')] if self.common else []
+
     def observe(self, session, desired, ctx):
         return {}
 

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits, rules
 
 
 def ours(spec):
@@ -76,3 +76,54 @@ def test_payload_and_chain_text():
     assert edits.payload('nat', ['-A X -j ACCEPT']) == '*nat\n-A X -j ACCEPT\nCOMMIT\n'
     assert edits.chain_text('INPUT', 'DROP', ['-j ACCEPT']) == ':INPUT DROP\n-A INPUT -j ACCEPT\n'
     assert edits.chain_text('LAB', None, [], exists=False) == ''
+
+
+# -- two owners at one end of a chain: a documented order (by name), and both converge -----------
+def _owned_by(owner):
+    return lambda spec: rules.owner_of(spec) == owner
+
+
+def _rule(owner, n):
+    return '-s 10.0.%d.0/24 -m comment --comment "netvirt:%s" -j ACCEPT' % (n, owner)
+
+
+def _apply(current, edits):
+    chain = list(current)
+    for kind, value, spec in edits['deletes']:
+        if kind == 'number':
+            del chain[value - 1]
+        else:
+            chain.remove(spec)
+    for pos, spec, append in edits['inserts']:
+        if append:
+            chain.append(spec)
+        else:
+            chain.insert(pos - 1, spec)
+    return chain
+
+
+@pytest.mark.parametrize('position', ['top', 'bottom'])
+@pytest.mark.parametrize('start', ['empty', 'a-first', 'b-first', 'foreign-between'])
+def test_two_owners_at_one_end_converge_in_name_order(position, start):
+    foreign = '-s 192.0.2.0/24 -j DROP'
+    a, b = [_rule('a', 1), _rule('a', 2)], [_rule('b', 3)]
+    chain = {'empty': [foreign], 'a-first': a + b + [foreign], 'b-first': b + a + [foreign],
+             'foreign-between': b + [foreign] + a}[start]
+    if position == 'bottom':
+        chain = [foreign] + [s for s in chain if s != foreign]
+    for _round in range(3):      # a, then b, then a again: the third must find nothing to do
+        for owner, want in (('a', a), ('b', b)):
+            result = edits.plan_chain(chain, want, 'block', _owned_by(owner), position,
+                                      rules.ahead_of(owner, position))
+            chain = _apply(chain, result)
+            assert chain == result['final']
+    for owner, want in (('a', a), ('b', b)):
+        result = edits.plan_chain(chain, want, 'block', _owned_by(owner), position, rules.ahead_of(owner, position))
+        assert result['deletes'] == [] and result['inserts'] == [], (owner, chain)
+    assert chain == (a + b + [foreign] if position == 'top' else [foreign] + a + b)
+
+
+def test_owner_of_reads_only_a_whole_marker():
+    assert rules.owner_of(_rule('docker_bridge/x', 1)) == 'docker_bridge/x'
+    assert rules.owner_of('-m comment --comment "not netvirt:a" -j ACCEPT') is None
+    assert rules.owner_of('-j ACCEPT') is None

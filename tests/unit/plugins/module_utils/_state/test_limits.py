@@ -106,8 +106,8 @@ def test_topology_counts_the_ports_already_there_and_a_detach_makes_no_room():
 
 
 @pytest.mark.parametrize('limits, refused', [
-    ((1024, 1024), False),        # 100 namespaces + the reserve fit
-    ((600, 600), True),
+    ((1024, 1024), False),        # 100 namespaces, their locks and the reserve fit
+    ((700, 700), True),
     ((None, None), False),        # no limit
 ])
 def test_topology_refuses_a_lab_the_open_files_limit_cannot_hold(limits, refused):
@@ -119,5 +119,5 @@ def test_topology_refuses_a_lab_the_open_files_limit_cannot_hold(limits, refused
     with pytest.raises(NetvirtError) as err:
         TopologyKind._check_fd_limit(desired, limits)
     assert err.value.option == 'namespaces'
-    assert err.value.msg.startswith('option namespaces of topology t: 100 namespaces need about 612 open files, and '
-                                    'this process may open 600')
+    assert err.value.msg.startswith('option namespaces of topology t: 100 namespaces need about 712 open files, and '
+                                    'this process may open 700')

@@ -29,8 +29,13 @@ KERNEL_V6 = [route('fd00:1::/64', metric=256, family='ipv6', proto='kernel'),
              route('fe80::/64', metric=256, family='ipv6', proto='kernel')]
 
 
+# the addresses that put the tests' gateways on a subnet of the namespace
+ADDRESSES = {'eth0': ['10.0.1.1/24', 'fd00:1::1/64'], 'eth1': ['10.0.0.2/24']}
+
+
 def observed(routes=(), links=('lo', 'eth0', 'eth1'), netns='ns1'):
-    return {'netns': netns, 'links': dict((n, {'name': n}) for n in links), 'routes': list(routes)}
+    return {'netns': netns, 'links': dict((n, {'name': n, 'addresses': list(ADDRESSES.get(n, []))}) for n in links),
+            'routes': list(routes)}
 
 
 def make_plan(given, obs, check_mode=False):
@@ -281,3 +286,24 @@ def test_apply_gateway_and_ipv6_routes_keep_the_default_scope():
 def test_apply_delete_matches_any_scope():
     calls = _sent(params(dst='10.2.0.0/24', state='absent'), [route('10.2.0.0/24', None)])
     assert calls == [('del', {'family': 2, 'dst': '10.2.0.0/24', 'table': 254, 'priority': 0, 'scope': 255})]
+
+
+# -- a gateway the kernel would refuse (ENETUNREACH), refused in check mode too -------------------
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_gateway_on_no_subnet_of_the_namespace_is_refused_before_the_kernel(check_mode):
+    with pytest.raises(ValidationError) as err:
+        make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'), observed(), check_mode=check_mode)
+    assert err.value.option == 'gateway'
+    assert "option gateway of route 10.9.0.0/16: 192.0.2.1 is not on a subnet" in err.value.msg
+    assert "namespace 'ns1'" in err.value.msg and 'ENETUNREACH' in err.value.msg
+
+
+def test_a_gateway_on_a_device_route_is_on_link():
+    plan, _ = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'),
+                        observed([route('192.0.2.0/24', None, dev='eth0')]))
+    assert [a.op for a in plan.actions] == ['route_add']
+
+
+def test_a_gateway_in_a_namespace_check_mode_does_not_know_is_not_judged():
+    plan, _ = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'), observed(links=()), check_mode=True)
+    assert [a.op for a in plan.actions] == ['route_add']

@@ -9,12 +9,14 @@ __metaclass__ = type
 
 import copy
 
+import os
+
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._host import records
 
 from ansible_collections.netvirt.linux.plugins.module_utils._state import netns, topology
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params as fake_params, params_for, run_steps
@@ -71,15 +73,15 @@ def test_new_topology_in_dependency_order():
         ('link_create', None, 'br0', 'bridges[0].name'),
         ('link_create', None, 'v1', 'links[0].name'),
         # then each namespace in turn (its socket used in one stretch): addresses, up, routes, sysctls;
-        # a link goes with its inside end's namespace
+        # each end of a link with the namespace it is in
         ('addr_add', 'ns1', 'eth0', 'links[0].peer.addresses'),
         ('link_set', 'ns1', 'lo', 'namespaces[0].loopback'),
-        ('link_set', None, 'v1', 'links[0].up'),
         ('link_set', 'ns1', 'eth0', 'links[0].peer.up'),
         ('route_add', 'ns1', None, 'routes[0].gateway'),
         ('sysctl_set', 'ns1', None, 'sysctls[0].value'),
         ('addr_add', None, 'br0', 'bridges[0].addresses'),
         ('link_set', None, 'br0', 'bridges[0].up'),
+        ('link_set', None, 'v1', 'links[0].up'),
     ]
     create_ns = plan.actions[0]
     assert create_ns.params['nofork'] is True and 'sysctls' not in create_ns.params
@@ -257,12 +259,27 @@ def test_phases(op, params_, expected):
 
 def test_record_roundtrip(tmp_path):
     folder = str(tmp_path / 'topology')
-    assert records.read_topology('lab', folder) == {'namespaces': {}, 'refs': [], 'routes': []}
+    empty = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': {'namespaces': [], 'links': []},
+             'lists': {'namespaces': [], 'links': []}}
+    assert records.read_topology('lab', folder) == empty
     records.write_topology('lab', {'name': 'lab', 'namespaces': {'ns1': 5}, 'refs': [None], 'routes': []}, folder)
     assert records.read_topology('lab', folder)['namespaces'] == {'ns1': 5}
+    assert records.read_topology('lab', folder)['pending'] == empty['pending']    # an older record reads alike
     assert records.topology_path('lab', folder) == str(tmp_path / 'topology' / 'lab.json')
+    # a record with only pending entries is kept: it is what a killed run leaves
+    records.write_topology('lab', dict(empty, pending={'namespaces': ['ns2'], 'links': []}), folder)
+    assert records.read_topology('lab', folder)['pending']['namespaces'] == ['ns2']
     records.write_topology('lab', {'name': 'lab', 'namespaces': {}, 'refs': [], 'routes': []}, folder)
     assert not (tmp_path / 'topology' / 'lab.json').exists()
+    assert os.listdir(folder) == []     # no temporary file left beside it
+
+
+@pytest.mark.parametrize('text', ['', '{"namespaces": ', '[1, 2]', 'null'])
+def test_a_record_cut_short_or_not_an_object_reads_as_empty(tmp_path, text):
+    folder = tmp_path / 'topology'
+    folder.mkdir()
+    (folder / 'lab.json').write_text(text)
+    assert records.read_topology('lab', str(folder))['namespaces'] == {}
 
 
 # -- sub-options from the kinds' own specs (Part) ------------------------------------------------
@@ -329,8 +346,15 @@ def test_apply_is_fast_apply_then_the_ownership_record():
     ran, io = run_lab()
     assert [how for how, _actions in io.applied] == ['fast_apply']
     assert io.process.raised == 1
-    assert io.records.written == [('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
-                                           'refs': [None], 'routes': []})]
+    no_pending = {'namespaces': [], 'links': []}
+    lists = {'namespaces': ['ns1'], 'links': [[None, 'v1'], ['ns1', 'eth0']]}
+    assert io.records.written == [
+        # before the first action: what the plan creates is pending (a kill leaves it owned)
+        ('lab', {'name': 'lab', 'namespaces': {}, 'refs': [None], 'routes': [],
+                 'pending': {'namespaces': ['ns1'], 'links': [[None, 'v1']]}, 'lists': lists}),
+        # after the apply: what the topology owns, and what it lists
+        ('lab', {'name': 'lab', 'namespaces': {'ns1': io.session.identity('ns1')[1]},
+                 'refs': [None], 'routes': [], 'pending': no_pending, 'lists': lists})]
     assert ran.result['counts'] == {'netns_create': 1, 'link_create': 1, 'link_set': 3}
 
 
@@ -339,9 +363,173 @@ def test_check_mode_writes_no_record_and_applies_nothing():
     assert ran.plan.changed and io.applied == [] and io.records.written == []
 
 
-def test_a_failed_apply_writes_no_record():
+def test_a_failed_apply_leaves_a_record_of_what_may_exist_only():
     session = FakeSession(links={None: {}}, named=[])
     io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
     with pytest.raises(ValidationError):
+        run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}],
+                                         links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert [w[1]['pending'] for w in io.records.written] == [
+        {'namespaces': ['ns1'], 'links': [[None, 'v1']]},
+        # the undo removed ns1 and v1: neither owned nor pending (the file goes: nothing is named)
+        {'namespaces': [], 'links': []}]
+    assert io.records.written[-1][1]['namespaces'] == {}
+
+
+def test_a_failed_apply_whose_undo_left_a_link_keeps_it_pending():
+    session = FakeSession(links={None: {}}, named=[])
+    io = FakeIo(session, fail_apply=ValidationError('option links[0].name of veth v1: refused', 'links[0].name'))
+    io.fail_apply = None
+
+    def kernel(actions):    # the link was made, then a later step failed and the undo could not delete it
+        session.links_of[None]['v1'] = {'name': 'v1', 'kind': 'veth'}
+        raise ValidationError('option links[0].up of veth v1: refused', 'links[0].up')
+    io.on_apply = kernel
+    with pytest.raises(ValidationError):
         run_steps(TopologyKind(), params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0'}}]), io)
+    assert io.records.written[-1][1]['pending'] == {'namespaces': [], 'links': [[None, 'v1']]}
+
+
+# -- kill-safety: what a killed run left ----------------------------------------------------------
+def _killed_lab(pending, links=None, named=None, half_made=(), record=None):
+    links = links if links is not None else {None: {}}
+    session = FakeSession(links=links, named=named)
+    session.half_made_files = set(half_made)
+    rec = {'namespaces': {}, 'refs': [], 'routes': [], 'pending': pending}
+    rec.update(record or {})
+    return session, FakeIo(session, records={'lab': rec})
+
+
+def test_a_pending_namespace_that_exists_is_owned_and_a_pending_link_left_unmarked_is_marked():
+    veth = {'name': 'v1', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': False, 'alias': None,
+            'link_index': 2, 'link_netnsid': 0}
+    session, io = _killed_lab({'namespaces': ['ns1'], 'links': [[None, 'v1']]},
+                              links={None: {'v1': veth}, 'ns1': {'lo': {'name': 'lo', 'up': True}}}, named=['ns1'])
+    session.peers = {(None, 'v1'): {'name': 'eth0', 'netns': 'ns1', 'index': 2}}
+    given = params(name='lab', links=[{'name': 'v1', 'peer': {'name': 'eth0', 'netns': 'ns1'}}])
+    ran = run_steps(TopologyKind(), given, io, check_mode=True)
+    marks = [a for a in ran.plan.actions if a.params.get('alias') == 'netvirt-topology:lab']
+    assert [(a.op, a.netns, a.params['name']) for a in marks] == [('link_set', None, 'v1')]
+    assert 'a killed run created it and did not mark it' in marks[0].text
+    assert ran.observed['owned'] == {'ns1': session.identity('ns1')[1]}
+    assert io.records.written == []         # check mode writes nothing, not even the pruning
+
+
+def test_absent_after_a_killed_build_removes_what_the_kill_left_unowned():
+    veth = {'name': 'v1', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': False, 'alias': None}
+    session, io = _killed_lab({'namespaces': ['ns1', 'ns2'], 'links': [[None, 'v1']]},
+                              links={None: {'v1': veth}, 'ns1': {}}, named=['ns1'])
+    ran = run_steps(TopologyKind(), params(name='lab', state='absent'), io, check_mode=True)
+    assert sorted((a.op, a.params['name']) for a in ran.plan.actions) == [('link_delete', 'v1'),
+                                                                          ('netns_delete', 'ns1')]
+
+
+def test_a_half_made_pending_namespace_is_made_again_in_place_of_its_empty_file():
+    session, io = _killed_lab({'namespaces': ['ns1'], 'links': []}, named=['ns1'], half_made=['ns1'])
+
+    def fd(ref, option='netns', obj=None):
+        err = NetvirtError('option %s of %s: /run/netns/ns1 is not a network namespace' % (option, obj), option, obj)
+        err.not_a_netns = err.half_made = True
+        raise err
+    session.fd = fd
+    ran = run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}]), io, check_mode=True)
+    create = [a for a in ran.plan.actions if a.op == 'netns_create']
+    assert create[0].params['replace_empty'] is True and 'empty file a killed run left' in create[0].text
+
+
+def test_a_half_made_namespace_that_is_not_pending_still_fails_naming_it():
+    session, io = _killed_lab({'namespaces': [], 'links': []}, named=['ns1'], half_made=['ns1'])
+
+    def fd(ref, option='netns', obj=None):
+        err = NetvirtError('option %s of %s: /run/netns/ns1 is an empty file' % (option, obj), option, obj)
+        err.not_a_netns = err.half_made = True
+        raise err
+    session.fd = fd
+    with pytest.raises(NetvirtError) as err:
+        run_steps(TopologyKind(), params(name='lab', namespaces=[{'name': 'ns1'}]), io, check_mode=True)
+    assert 'namespaces[0].name of namespace ns1' in err.value.msg
+
+
+def test_a_record_naming_what_is_gone_is_pruned_by_a_real_run_only():
+    rec = {'namespaces': {'gone': 7}}
+    session, io = _killed_lab({'namespaces': ['never'], 'links': []}, record=rec)
+    run_steps(TopologyKind(), params(name='lab', state='absent'), io, check_mode=True)
     assert io.records.written == []
+    run_steps(TopologyKind(), params(name='lab', state='absent'), io)
+    assert io.records.written[0][1]['namespaces'] == {}
+    assert io.records.written[0][1]['pending']['namespaces'] == []
+
+
+# -- check mode refuses what the kernel would: a gateway not on a subnet by then -------------------
+def test_a_route_through_a_link_made_in_the_same_task_comes_after_that_end_s_address():
+    """The case random plans found: the route's namespace holds the link's own end (the peer is in
+    another namespace): the end's address must be added before the route (else ENETUNREACH)."""
+    lab = dict(name='lab', namespaces=[{'name': 'a'}, {'name': 'b'}],
+               links=[{'name': 'ab', 'netns': 'a', 'addresses': ['10.5.0.1/30'],
+                       'peer': {'name': 'ba', 'netns': 'b', 'addresses': ['10.5.0.2/30']}}],
+               routes=[{'netns': 'a', 'dst': '10.6.0.0/24', 'gateway': '10.5.0.2'},
+                       {'netns': 'b', 'dst': '10.7.0.0/24', 'gateway': '10.5.0.1'}])
+    plan = plan_of(params(**lab), observed(namespaces={'a': {'exists': False}, 'b': {'exists': False}}))
+    order = steps(plan)
+    for netns, end in (('a', 'ab'), ('b', 'ba')):
+        address = order.index(('addr_add', netns, end, 'links[0].%saddresses' % ('peer.' if netns == 'b' else '')))
+        route = [i for i, s in enumerate(order) if s[0] == 'route_add' and s[1] == netns][0]
+        assert address < route, order
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_route_whose_gateway_no_address_of_the_plan_reaches_is_refused(check_mode):
+    lab = dict(name='lab', namespaces=[{'name': 'a'}],
+               links=[{'name': 'v0', 'peer': {'name': 'eth0', 'netns': 'a', 'addresses': ['10.5.0.2/30']}}],
+               routes=[{'netns': 'a', 'dst': 'default', 'gateway': '10.9.0.1'}])
+    with pytest.raises(ValidationError) as err:
+        plan_of(params(**lab), observed(namespaces={'a': {'exists': False}}), check_mode=check_mode)
+    assert err.value.option == 'routes[0].gateway'
+    assert err.value.msg.startswith('option routes[0].gateway of route default (ipv4): 10.9.0.1 is not on a subnet')
+
+
+def test_an_ipv6_address_in_a_namespace_ipv6_quiet_makes_is_refused_before_the_kernel():
+    lab = dict(name='lab', ipv6_quiet=True, namespaces=[{'name': 'a'}],
+               links=[{'name': 'v0', 'addresses': ['fd00:9::1/64'],
+                       'peer': {'name': 'eth0', 'netns': 'a', 'addresses': ['10.5.0.2/30', 'fd00:9::2/64']}}])
+    with pytest.raises(ValidationError) as err:
+        TopologyKind().desired(params(**lab))
+    # the end outside the quiet namespaces keeps its IPv6 address; the one inside is refused
+    assert err.value.option == 'links[0].peer.addresses'
+    assert 'fd00:9::2/64 is an IPv6 address, and ipv6_quiet turns IPv6 off' in err.value.msg
+    lab['links'][0]['peer']['addresses'] = ['10.5.0.2/30']
+    TopologyKind().desired(params(**lab))
+
+
+
+# -- an object two topologies list is shared: absent of the one that made it hands it over ----------
+def test_absent_hands_over_what_another_topology_lists_and_removes_the_rest():
+    bridge = {'name': 'br0', 'kind': 'bridge', 'index': 4, 'addresses': [], 'up': True,
+              'alias': 'netvirt-topology:a'}
+    mine = {'name': 'v9', 'kind': 'veth', 'index': 5, 'addresses': [], 'up': True, 'alias': 'netvirt-topology:a'}
+    session = FakeSession(links={None: {'br0': bridge, 'v9': mine}, 'shared': {}, 'only_a': {}},
+                          named=['shared', 'only_a'])
+    inode = session.identity('shared')[1]
+    records = {'a': {'namespaces': {'shared': inode, 'only_a': session.identity('only_a')[1]}, 'refs': [None]},
+               'b': {'namespaces': {}, 'refs': [], 'lists': {'namespaces': ['shared'], 'links': [[None, 'br0']]}}}
+    io = FakeIo(session, records=records)
+    ran = run_steps(TopologyKind(), params(name='a', state='absent'), io)
+    texts = sorted(a.text for a in ran.plan.actions)
+    assert texts == ['delete namespace only_a (its interfaces go with it)', 'delete veth v9 and its peer',
+                     'hand bridge br0 over to topology b (it lists it too)',
+                     'hand namespace shared over to topology b (it lists it too)']
+    handover = [a for a in ran.plan.actions if a.op == 'link_set'][0]
+    assert handover.params == {'name': 'br0', 'alias': 'netvirt-topology:b'}
+    b = io.records.topologies['b']
+    assert b['namespaces'] == {'shared': inode} and b['refs'] == [None]
+    assert 'a' not in io.records.topologies or io.records.topologies['a']['namespaces'] == {}
+
+
+def test_what_no_other_topology_lists_is_removed_as_before():
+    bridge = {'name': 'br0', 'kind': 'bridge', 'index': 4, 'addresses': [], 'up': True,
+              'alias': 'netvirt-topology:a'}
+    session = FakeSession(links={None: {'br0': bridge}})
+    io = FakeIo(session, records={'a': {'namespaces': {}, 'refs': [None]},
+                                  'b': {'namespaces': {}, 'refs': [], 'lists': {'namespaces': [], 'links': [[None, 'br1']]}}})
+    ran = run_steps(TopologyKind(), params(name='a', state='absent'), io, check_mode=True)
+    assert [a.op for a in ran.plan.actions] == ['link_delete']

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+"""Which namespaces each kind has the runner lock (Kind.locks): those it may change, none for a
+kind that only reads."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import ReachabilityKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.tests.unit.fakes import params
+
+
+def locks(kind, **given):
+    return kind().locks(kind().desired(params(kind, **given)))
+
+
+def test_a_kind_of_one_object_locks_its_namespace():
+    assert locks(BridgeKind, name='br0', netns='ns1') == ['ns1']
+    assert locks(BridgeKind, name='br0') == [None]
+
+
+def test_a_veth_locks_both_namespaces_and_netns_the_one_it_makes():
+    assert locks(VethKind, name='v0', netns='a', peer={'name': 'v1', 'netns': 'b'}) == ['a', 'b']
+    assert locks(NetnsKind, name='ns9') == ['ns9']
+
+
+def test_a_topology_locks_every_namespace_it_names():
+    got = locks(TopologyKind, name='lab', namespaces=[{'name': 'a'}],
+                links=[{'name': 'v0', 'peer': {'name': 'eth0', 'netns': 'a'}}],
+                routes=[{'netns': 'b', 'dst': '10.0.0.0/8', 'dev': 'eth0'}])
+    assert sorted(set(got), key=str) == sorted(set(['a', None, 'b']), key=str)
+
+
+def test_the_kinds_that_only_read_lock_nothing_and_iptables_keeps_its_own_lock():
+    assert NetInfoKind().locks({'netns': 'ns1'}) == []
+    assert ReachabilityKind().locks({'netns': 'ns1'}) == []
+    assert IptablesKind().locks({'netns': 'ns1'}) == []
