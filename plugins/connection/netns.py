@@ -14,9 +14,10 @@ description:
     C(ip netns exec NAME) does, so that any module (M(ansible.builtin.command), M(ansible.builtin.uri),
     M(ansible.builtin.service), this collection's modules) runs "on" a namespace as if it were a host,
     and a lab of namespaces can be an Ansible inventory.
-  - The same conventions as the P(ansible.builtin.local#connection) connection. The namespaces are on the controller's own machine, files are copied with the controller's file
-    system (or, with O(private_mounts), through the namespace's own mount view), become works as it does
-    there and pipelining is supported.
+  - The same conventions as the P(ansible.builtin.local#connection) connection. The namespaces are on the
+    controller's own machine, files are copied with the controller's file system (or, with
+    O(private_mounts), through the namespace's own mount view), become works as it does there and
+    pipelining is supported.
   - The command is started with C(nsenter --net=PATH) (util-linux) from an argument list, never through a
     shell string of this plugin's making (the module's own command line is Ansible's, as with the
     P(ansible.builtin.local#connection) connection). Entering a namespace needs C(CAP_SYS_ADMIN) (the controller
