@@ -102,7 +102,12 @@ def remote_hosts(items):
             raise ValidationError('option %s.name of %s: a host name is required' % (option, OBJ), option + '.name', OBJ)
         obj = 'remote host %s' % name
         for value in item.get('addresses') or []:
-            kind, address, _family = target(value, option + '.addresses', obj)
+            try:
+                ipaddress.ip_address(str(value).strip())
+            except ValueError:
+                kind = None
+            else:
+                kind, address, _family = target(value, option + '.addresses', obj)
             if kind != 'address':
                 raise ValidationError("option %s.addresses of %s: '%s' is not one IP address (no prefixes, ranges or "
                                       "names: each address of the other host is listed)" % (option, obj, value),

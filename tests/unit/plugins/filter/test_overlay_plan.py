@@ -62,3 +62,14 @@ def test_bad_inputs_name_option_and_object():
 def test_errors_leave_no_plan():
     plan = overlay_plan(members(h3={'address': ''}), NETS, 'h1')
     assert plan['topology']['vxlans'] == [] and plan['probes'] == []
+
+
+def test_reachability_remote_hosts_single_addresses_only():
+    import pytest
+    from ansible_collections.netvirt.linux.plugins.module_utils._state.reachability import remote_hosts
+    assert remote_hosts([{'name': 'far', 'addresses': ['10.0.9.1', '2001:db8::1']}]) == {
+        '10.0.9.1': 'far', '2001:db8::1': 'far'}
+    for bad in ('10.0.9.0/24', '10.0.9.1-10.0.9.5', 'far.example', '224.0.0.1'):
+        with pytest.raises(Exception) as info:
+            remote_hosts([{'name': 'far', 'addresses': [bad]}])
+        assert 'option remote_hosts[0].addresses of remote host far' in str(info.value)
