@@ -115,7 +115,7 @@ options:
       - Each address is listed explicitly, one unicast IPv4 or IPv6 address an item; prefixes, ranges and names
         are refused, and nothing is discovered. A namespace of O(matrix) or a namespace in O(probes[].to) still
         means a namespace of this machine.
-      - A probe to such an address reports C(host NAME) as its holder (RV(results[].netns)).
+      - A probe to such an address reports C(host NAME) as its holder (C(netns) of its item of RV(results)).
     type: list
     elements: dict
     suboptions:
@@ -182,8 +182,8 @@ results:
   description:
     - One item per probe, in order (the matrix's first, row by row, then O(probes)).
     - C(from) is the source namespace as given (V((current)) for the module's own); C(to) the address probed
-      (null when a target namespace holds no address); C(netns) the namespaces holding it; C(protocol), C(port)
-      and C(expect) as asked.
+      (null when a target namespace holds no address); C(netns) the namespaces holding it (C(host NAME) for an
+      address of O(remote_hosts)); C(protocol), C(port) and C(expect) as asked.
     - C(status) is V(reply) (an echo reply came back), V(timeout), V(error) (an ICMP error came back, or sending
       failed, for example no route), V(open) (TCP connected), V(refused) (TCP reset, nothing listens there),
       V(no-address) or V(skipped) (check mode, missing namespace or address). C(reachable) is true for V(reply)
