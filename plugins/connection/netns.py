@@ -170,7 +170,8 @@ _HOLDER = r'''
 import ctypes, os, subprocess, sys
 libc = ctypes.CDLL(None, use_errno=True)
 if libc.unshare(0x00020000) != 0:
-    sys.exit("unshare(CLONE_NEWNS): " + os.strerror(ctypes.get_errno()))
+    os.write(2, ("unshare(CLONE_NEWNS): " + os.strerror(ctypes.get_errno()) + "\n").encode())
+    os._exit(1)
 subprocess.run([sys.argv[1], "--make-rprivate", "/"], check=True)
 sys.stdout.write("ready\n")
 sys.stdout.flush()

@@ -76,7 +76,7 @@ def _net(value):
 
 
 def _iface(ip_text, subnet):
-    ip = ipaddress.ip_address(str(ip_text).split('/')[0])
+    ip = ipaddress.ip_address(str(ip_text).split('/', maxsplit=1)[0])
     return ip, '%s/%d' % (ip, subnet.prefixlen)
 
 
@@ -135,7 +135,7 @@ def overlay_plan(members, networks, host, name='overlay'):
                           'overlay_underlay_address, or overlay_underlay_interface to an interface with an address)' % h)
             continue
         try:
-            ip = ipaddress.ip_address(str(address).split('/')[0])
+            ip = ipaddress.ip_address(str(address).split('/', maxsplit=1)[0])
         except ValueError:
             errors.append('option overlay_underlay_address of host %s: %r is not an IP address' % (h, address))
             continue

@@ -103,16 +103,16 @@ def main():
     workdir = tempfile.mkdtemp(prefix='overlay-')
     all_hosts = list(range(1, N + 1))
     inv = write_inventory(workdir, all_hosts)
-    pristine = {h: v for h, v in state().items()}
+    pristine = state()
 
-    res, _ = run(workdir, 'check', fb.play(), inv, check=True)
+    res = run(workdir, 'check', fb.play(), inv, check=True)[0]
     assert changed_hosts(res) == ['h1', 'h2', 'h3'], res
     after_check = state()
     for h in ('h1', 'h2', 'h3'):
         assert after_check[h] == pristine[h] and after_check[h + ':netns'] == [], 'check mode changed %s' % h
     step('check mode predicts a change on every host and changes nothing')
 
-    res, _ = run(workdir, 'converge', fb.play(), inv)
+    res = run(workdir, 'converge', fb.play(), inv)[0]
     assert changed_hosts(res) == ['h1', 'h2', 'h3']
     now = state()
     for h in ('h1', 'h2', 'h3'):
@@ -124,11 +124,11 @@ def main():
     assert mtu == 1450, mtu
     step('converge: bridges, VXLAN ports, containers on every host; replication to the others; MTU 1450')
 
-    res, _ = run(workdir, 'nochange', fb.play(), inv)
+    res = run(workdir, 'nochange', fb.play(), inv)[0]
     assert changed_hosts(res) == [], changed_hosts(res)
     step('a second run changes nothing')
 
-    res, _ = run(workdir, 'verify', fb.play('verify'), inv)
+    res = run(workdir, 'verify', fb.play('verify'), inv)[0]
     probes = sum(r['reach']['summary']['probes'] for r in res.values())
     unmet = sum(r['reach']['summary']['unmet'] for r in res.values())
     reachable = sum(r['reach']['summary']['reachable'] for r in res.values())
@@ -137,19 +137,19 @@ def main():
 
     # h3 leaves the group
     inv = write_inventory(workdir, [1, 2], others=[3])
-    res, _ = run(workdir, 'leave', fb.play(), inv)
+    res = run(workdir, 'leave', fb.play(), inv)[0]
     assert changed_hosts(res) == ['h1', 'h2'], changed_hosts(res)
     assert fdb('h1', 'vx100') == [fb.underlay_address(2)] and fdb('h2', 'vx200') == [fb.underlay_address(1)]
     assert set(state()['h1']) == set(now['h1']), 'more than the FDB changed on h1'
-    res, _ = run(workdir, 'leave-absent', fb.play(extra={'overlay_state': 'absent'}, hosts='gone'), inv)
+    res = run(workdir, 'leave-absent', fb.play(extra={'overlay_state': 'absent'}, hosts='gone'), inv)[0]
     assert state()['h3'] == pristine['h3'] and state()['h3:netns'] == [], state()
     step('h3 removed: h1, h2 replicate only to each other; h3 cleaned by absent')
 
     inv = write_inventory(workdir, all_hosts)
-    res, _ = run(workdir, 'rejoin', fb.play(), inv)
+    res = run(workdir, 'rejoin', fb.play(), inv)[0]
     assert changed_hosts(res) == ['h1', 'h2', 'h3']
     assert fdb('h2', 'vx100') == [fb.underlay_address(1), fb.underlay_address(3)]
-    res, _ = run(workdir, 'rejoin-verify', fb.play('verify'), inv)
+    res = run(workdir, 'rejoin-verify', fb.play('verify'), inv)[0]
     assert sum(r['reach']['summary']['unmet'] for r in res.values()) == 0
     step('h3 added again: every member replicates to the two others, matrix as expected')
 
@@ -170,7 +170,7 @@ def main():
     ]
     for name, extra, overrides, message in cases:
         inv = write_inventory(workdir, all_hosts, host_overrides=copy.deepcopy(overrides))
-        _, text = run(workdir, 'bad-' + name, fb.play(extra=extra), inv, expect_fail=True)
+        text = run(workdir, 'bad-' + name, fb.play(extra=extra), inv, expect_fail=True)[1]
         for h in ('h1', 'h2', 'h3'):
             assert 'fatal: [%s]' % h in text, (name, h)
         assert message in text, (name, message, text[-3000:])
@@ -178,12 +178,12 @@ def main():
         step('bad input %s: fails on every host naming it, nothing changed' % name)
 
     inv = write_inventory(workdir, all_hosts)
-    res, _ = run(workdir, 'absent', fb.play(extra={'overlay_state': 'absent'}), inv)
+    res = run(workdir, 'absent', fb.play(extra={'overlay_state': 'absent'}), inv)[0]
     assert changed_hosts(res) == ['h1', 'h2', 'h3']
     after = state()
     for h in ('h1', 'h2', 'h3'):
         assert after[h] == pristine[h] and after[h + ':netns'] == [], after
-    res, _ = run(workdir, 'absent-again', fb.play(extra={'overlay_state': 'absent'}), inv)
+    res = run(workdir, 'absent-again', fb.play(extra={'overlay_state': 'absent'}), inv)[0]
     assert changed_hosts(res) == []
     step('absent on every host: nothing left, a second absent changes nothing')
     print('ALL OK')
