@@ -22,7 +22,8 @@ description:
     probes run at the same time, so a matrix of ten namespaces takes about one O(timeout).
   - B(A lab tool, never a network scanner.) Only addresses held by a network namespace of this machine
     are probed (the named namespaces under C(/var/run/netns), the module's own namespace and the ones the
-    task names); any other address is refused before anything is sent.
+    task names), and addresses of other hosts of the play listed one by one in O(remote_hosts); any other
+    address is refused before anything is sent.
   - ICMP probes use raw sockets, so the module needs root (CAP_NET_RAW) in the source namespace; ping
     sockets (C(SOCK_DGRAM)) are not used, since C(net.ipv4.ping_group_range) disables them in a new namespace.
   - Never changes anything (C(changed=false)).
@@ -46,7 +47,7 @@ options:
         description:
           - An IPv4 or IPv6 address held by a namespace of this machine (C(10.0.0.2), C(fd00::2)), or a
             namespace (name, path or PID), meaning every target address of that namespace (see O(family)).
-          - An address no local namespace holds is refused (in check mode it is skipped with a warning, since
+          - An address no local namespace holds (and not listed in O(remote_hosts)) is refused (in check mode it is skipped with a warning, since
             an earlier task may be about to add it). IPv6 link-local addresses are refused (they need an interface).
         type: str
         required: true
@@ -106,6 +107,27 @@ options:
         task takes about O(timeout) plus 0.2 s for each request after the first.
     type: float
     default: 1.0
+  remote_hosts:
+    description:
+      - Addresses held on other hosts (of the play), which O(probes[].to) may then name, as an overlay's
+        containers on other hosts are probed from this host's (the role C(netvirt.linux.overlay) verifies its
+        cross-host matrix this way).
+      - Each address is listed explicitly, one unicast IPv4 or IPv6 address an item; prefixes, ranges and names
+        are refused, and nothing is discovered. A namespace of O(matrix) or a namespace in O(probes[].to) still
+        means a namespace of this machine.
+      - A probe to such an address reports C(host NAME) as its holder (C(netns) of its item of RV(results)).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The other host's name (reported as the holder of its addresses).
+        type: str
+        required: true
+      addresses:
+        description: Its addresses that probes may name.
+        type: list
+        elements: str
+        required: true
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.PYROUTE2
@@ -160,8 +182,8 @@ results:
   description:
     - One item per probe, in order (the matrix's first, row by row, then O(probes)).
     - C(from) is the source namespace as given (V((current)) for the module's own); C(to) the address probed
-      (null when a target namespace holds no address); C(netns) the namespaces holding it; C(protocol), C(port)
-      and C(expect) as asked.
+      (null when a target namespace holds no address); C(netns) the namespaces holding it (C(host NAME) for an
+      address of O(remote_hosts)); C(protocol), C(port) and C(expect) as asked.
     - C(status) is V(reply) (an echo reply came back), V(timeout), V(error) (an ICMP error came back, or sending
       failed, for example no route), V(open) (TCP connected), V(refused) (TCP reset, nothing listens there),
       V(no-address) or V(skipped) (check mode, missing namespace or address). C(reachable) is true for V(reply)

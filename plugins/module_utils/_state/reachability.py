@@ -91,6 +91,34 @@ def target(value, option, obj):
     return ('netns', validate.netns_ref(text, option, obj), None)
 
 
+def remote_hosts(items):
+    """``remote_hosts``: {address: host name} for addresses of other hosts, each listed explicitly
+    (single unicast addresses; no prefix, range or name)."""
+    out = {}
+    for index, item in enumerate(items or []):
+        option = 'remote_hosts[%d]' % index
+        name = str(item.get('name') or '').strip()
+        if not name:
+            raise ValidationError('option %s.name of %s: a host name is required' % (option, OBJ), option + '.name', OBJ)
+        obj = 'remote host %s' % name
+        for value in item.get('addresses') or []:
+            try:
+                ipaddress.ip_address(str(value).strip())
+            except ValueError:
+                kind = None
+            else:
+                kind, address, _family = target(value, option + '.addresses', obj)
+            if kind != 'address':
+                raise ValidationError("option %s.addresses of %s: '%s' is not one IP address (no prefixes, ranges or "
+                                      "names: each address of the other host is listed)" % (option, obj, value),
+                                      option + '.addresses', obj)
+            if address in out and out[address] != name:
+                raise ValidationError('option %s.addresses of %s: %s is listed for host %s too'
+                                      % (option, obj, address, out[address]), option + '.addresses', obj)
+            out[address] = name
+    return out
+
+
 def probe_spec(item, index, default_from, default_expect):
     """One item of ``probes``, validated: {'from', 'to': (kind, value, family), 'protocol', 'port',
     'expect', 'option', 'obj'}."""
@@ -196,6 +224,10 @@ class ReachabilityKind(Kind):
         'family': {'type': 'str', 'choices': sorted(FAMILIES), 'default': 'ipv4'},
         'count': {'type': 'int', 'default': 1},
         'timeout': {'type': 'float', 'default': 1.0},
+        'remote_hosts': {'type': 'list', 'elements': 'dict', 'options': {
+            'name': {'type': 'str', 'required': True},
+            'addresses': {'type': 'list', 'elements': 'str', 'required': True},
+        }},
     }
     module_kwargs = {'required_one_of': [('probes', 'matrix')]}
 
@@ -225,7 +257,8 @@ class ReachabilityKind(Kind):
             spec['count'] = requests
             spec['timeout'] = wait
         order = [label(ref) for ref in refs or []]
-        return {'specs': specs, 'families': FAMILIES[family], 'family': family, 'order': order}
+        return {'specs': specs, 'families': FAMILIES[family], 'family': family, 'order': order,
+                'remote': remote_hosts(params.get('remote_hosts'))}
 
     # -- observation: who holds which address ------------------------------------------------
     @staticmethod
@@ -294,6 +327,8 @@ class ReachabilityKind(Kind):
         def runnable(spec, address):
             if spec['from'] in missing_ns:
                 return '%s does not exist' % ns_label(spec['from'])
+            if address not in holders and address in desired['remote']:
+                return None
             if address not in holders:
                 option = spec['option'] + '.to'
                 common.missing(ctx, 'option %s of %s: %s is not an address of any network namespace on this machine; '
@@ -302,7 +337,9 @@ class ReachabilityKind(Kind):
                 return '%s is held by no namespace here' % address
             return None
 
-        planned = expand(specs, targets_of, lambda a: list(holders.get(a, [])), runnable)
+        remote = desired['remote']
+        planned = expand(specs, targets_of,
+                         lambda a: list(holders.get(a, [])) or (['host ' + remote[a]] if a in remote else []), runnable)
         if len(planned) > MAX_PROBES:
             raise ValidationError('option matrix/probes of %s: %d probes is more than %d in one task'
                                   % (OBJ, len(planned), MAX_PROBES), 'matrix', OBJ)
