@@ -20,7 +20,7 @@ description:
   - Expectations (O(pairs[].rate_min), O(pairs[].rtt_max), O(pairs[].loss_max)) fail the task naming every
     unmet one with its pair; the results are returned either way. Nothing is changed (never C(changed)).
   - The transfer is one TCP connection; its rate is the bytes read after the first one over the time
-    from the first byte to the last read. On a link faster than this process can copy (a plain veth:
+    from the first byte to the last read. On a link faster than this process can copy (a plain veth,
     several Gbit/s) it measures the CPU rather than the link.
 author:
   - netvirt.linux maintainers (@netvirt)

@@ -27,7 +27,7 @@ description:
   - Parameters of the same layout are changed in place (C(tc qdisc change)); when the layout changes (a
     shaper added to netem, netem removed from a shaper) or a netem attribute goes back to 0 (the kernel
     keeps an attribute it is not sent), the qdisc is removed and added again, which drops what it had queued.
-  - A root qdisc the collection did not set (another handle: someone's C(tc) tree, an C(htb) root) is never
+  - A root qdisc the collection did not set (another handle, someone's C(tc) tree, an C(htb) root) is never
     replaced silently; the task fails naming it unless O(force=true).
   - O(state=absent) removes the collection's qdisc; the kernel then attaches its default again
     (C(noqueue) on a veth, C(pfifo_fast) or C(fq_codel) on other devices).

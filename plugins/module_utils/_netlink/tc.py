@@ -160,17 +160,17 @@ def _request(session, action, command):
     except loader.NetlinkError as exc:
         code = getattr(exc, 'code', None)
         if code == errno.ENOENT and command == 'add' and params.get('kind') in MISSING_QDISC:
-            raise ApplyError('%s failed (option %s): %s [ENOENT]' % (action.describe(), action.option,
-                                                                    MISSING_QDISC[params['kind']]),
-                             action=action, errno=code, option=action.option, obj=action.obj)
+            meaning = MISSING_QDISC[params['kind']]
+            text = '%s failed (option %s): %s [ENOENT]' % (action.describe(), action.option, meaning)
+            raise ApplyError(text, action=action, errno=code, option=action.option, obj=action.obj)
         raise
 
 
 def _index(session, action):
     found = session.index(action.netns, action.params['name'])
     if not found:
-        raise ApplyError("%s failed: interface '%s' is not there any more" % (action.describe(),
-                                                                             action.params['name']),
+        text = "%s failed: interface '%s' is not there any more" % (action.describe(), action.params['name'])
+        raise ApplyError(text,
                          action=action, option=action.option, obj=action.obj)
     return found
 

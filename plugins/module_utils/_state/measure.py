@@ -185,4 +185,3 @@ class MeasureKind(Kind):
             raise ExpectationsNotMet('%s: %d pair%s did not meet the expectations: %s'
                                      % (OBJ, len(unmet), '' if len(unmet) == 1 else 's', ' | '.join(unmet)), out)
         return out
-

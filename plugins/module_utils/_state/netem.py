@@ -212,8 +212,8 @@ def impairment(params, obj, prefix=''):
                 _fail(opt(name), obj, 'a correlation of %s needs %s above 0' % (base, base))
         if netem['reorder']:
             if not netem['delay']:
-                _fail(opt('reorder'), obj, 'reordering sends some packets at once and delays the rest: give delay '
-                                          'too')
+                _fail(opt('reorder'), obj,
+                      'reordering sends some packets at once and delays the rest: give delay too')
             netem['gap'] = 1
         netem['delay_us'], netem['jitter_us'] = micro['delay'], micro['jitter']
     elif 'distribution' in given:
