@@ -170,7 +170,7 @@ options:
             description: "Delay added to every packet (V(15ms), V(500us))."
             type: str
           jitter:
-            description: "Random variation of the delay; needs O(delay)."
+            description: "Random variation of the delay; needs C(delay)."
             type: str
           delay_correlation:
             description: "Correlation of the jitter, in percent."
@@ -198,7 +198,7 @@ options:
             description: "Correlation of the corruption, in percent."
             type: float
           reorder:
-            description: "Packets sent at once past the delayed ones, in percent; needs O(delay)."
+            description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
             type: float
           reorder_correlation:
             description: "Correlation of the reordering, in percent."
@@ -256,7 +256,7 @@ options:
                 description: "Delay added to every packet (V(15ms), V(500us))."
                 type: str
               jitter:
-                description: "Random variation of the delay; needs O(delay)."
+                description: "Random variation of the delay; needs C(delay)."
                 type: str
               delay_correlation:
                 description: "Correlation of the jitter, in percent."
@@ -284,7 +284,7 @@ options:
                 description: "Correlation of the corruption, in percent."
                 type: float
               reorder:
-                description: "Packets sent at once past the delayed ones, in percent; needs O(delay)."
+                description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
                 type: float
               reorder_correlation:
                 description: "Correlation of the reordering, in percent."

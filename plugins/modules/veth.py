@@ -85,7 +85,7 @@ options:
         description: "Delay added to every packet (V(15ms), V(500us))."
         type: str
       jitter:
-        description: "Random variation of the delay; needs O(delay)."
+        description: "Random variation of the delay; needs C(delay)."
         type: str
       delay_correlation:
         description: "Correlation of the jitter, in percent."
@@ -113,7 +113,7 @@ options:
         description: "Correlation of the corruption, in percent."
         type: float
       reorder:
-        description: "Packets sent at once past the delayed ones, in percent; needs O(delay)."
+        description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
         type: float
       reorder_correlation:
         description: "Correlation of the reordering, in percent."
@@ -172,7 +172,7 @@ options:
             description: "Delay added to every packet (V(15ms), V(500us))."
             type: str
           jitter:
-            description: "Random variation of the delay; needs O(delay)."
+            description: "Random variation of the delay; needs C(delay)."
             type: str
           delay_correlation:
             description: "Correlation of the jitter, in percent."
@@ -200,7 +200,7 @@ options:
             description: "Correlation of the corruption, in percent."
             type: float
           reorder:
-            description: "Packets sent at once past the delayed ones, in percent; needs O(delay)."
+            description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
             type: float
           reorder_correlation:
             description: "Correlation of the reordering, in percent."
