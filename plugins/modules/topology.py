@@ -159,6 +159,66 @@ options:
         description: Whether this end is up.
         type: bool
         default: true
+      impairment:
+        description:
+          - The egress impairment of this end, with the options of M(netvirt.linux.netem) (same units, same
+            rules, compared in the kernel's units), applied after the pair exists. An empty dict gives it the
+            kernel's default qdisc back; left as it is when not set. Set both ends to impair both directions.
+        type: dict
+        suboptions:
+          delay:
+            description: "Delay added to every packet (V(15ms), V(500us))."
+            type: str
+          jitter:
+            description: "Random variation of the delay; needs C(delay)."
+            type: str
+          delay_correlation:
+            description: "Correlation of the jitter, in percent."
+            type: float
+          distribution:
+            description: "Distribution of the jitter (only netem's own)."
+            type: str
+            choices: [uniform]
+          loss:
+            description: "Random loss, in percent."
+            type: float
+          loss_correlation:
+            description: "Correlation of the loss, in percent."
+            type: float
+          duplicate:
+            description: "Packets sent twice, in percent."
+            type: float
+          duplicate_correlation:
+            description: "Correlation of the duplication, in percent."
+            type: float
+          corrupt:
+            description: "Packets with a bit flipped, in percent."
+            type: float
+          corrupt_correlation:
+            description: "Correlation of the corruption, in percent."
+            type: float
+          reorder:
+            description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
+            type: float
+          reorder_correlation:
+            description: "Correlation of the reordering, in percent."
+            type: float
+          limit:
+            description: "The netem queue, in packets."
+            type: int
+          rate:
+            description: "Rate limit (tbf shaper), tc units (V(10mbit), V(625000bps))."
+            type: str
+          burst:
+            description: "The shaper's bucket (bytes, V(32kb))."
+            type: str
+          queue:
+            description: "Bytes the shaper may hold waiting."
+            type: str
+          force:
+            description: "Replace a qdisc the collection did not set instead of failing."
+            type: bool
+            default: false
       peer:
         description: The other end.
         type: dict
@@ -185,6 +245,66 @@ options:
             description: Whether the other end is up.
             type: bool
             default: true
+          impairment:
+            description:
+              - The egress impairment of the other end, with the options of M(netvirt.linux.netem) (same units, same
+                rules, compared in the kernel's units), applied after the pair exists. An empty dict gives it the
+                kernel's default qdisc back; left as it is when not set. Set both ends to impair both directions.
+            type: dict
+            suboptions:
+              delay:
+                description: "Delay added to every packet (V(15ms), V(500us))."
+                type: str
+              jitter:
+                description: "Random variation of the delay; needs C(delay)."
+                type: str
+              delay_correlation:
+                description: "Correlation of the jitter, in percent."
+                type: float
+              distribution:
+                description: "Distribution of the jitter (only netem's own)."
+                type: str
+                choices: [uniform]
+              loss:
+                description: "Random loss, in percent."
+                type: float
+              loss_correlation:
+                description: "Correlation of the loss, in percent."
+                type: float
+              duplicate:
+                description: "Packets sent twice, in percent."
+                type: float
+              duplicate_correlation:
+                description: "Correlation of the duplication, in percent."
+                type: float
+              corrupt:
+                description: "Packets with a bit flipped, in percent."
+                type: float
+              corrupt_correlation:
+                description: "Correlation of the corruption, in percent."
+                type: float
+              reorder:
+                description: "Packets sent at once past the delayed ones, in percent; needs C(delay)."
+                type: float
+              reorder_correlation:
+                description: "Correlation of the reordering, in percent."
+                type: float
+              limit:
+                description: "The netem queue, in packets."
+                type: int
+              rate:
+                description: "Rate limit (tbf shaper), tc units (V(10mbit), V(625000bps))."
+                type: str
+              burst:
+                description: "The shaper's bucket (bytes, V(32kb))."
+                type: str
+              queue:
+                description: "Bytes the shaper may hold waiting."
+                type: str
+              force:
+                description: "Replace a qdisc the collection did not set instead of failing."
+                type: bool
+                default: false
   vxlans:
     description:
       - VXLAN devices, with the options of M(netvirt.linux.vxlan) (O(vxlans[].vni) is required). The underlay

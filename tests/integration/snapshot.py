@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Print the network state of this (sandbox) machine as JSON, read with iproute2 rather than the
 collection's own code: named namespaces, and per namespace (the current one as "") its links,
-global addresses, routes and iptables rules (both backends, both IP versions, counters and
+global addresses, routes, iptables rules and qdiscs (both backends, both IP versions, counters and
 comment lines left out). Tests compare two snapshots to prove a failed task left nothing."""
 
 import json
@@ -25,7 +25,17 @@ def namespace(ns):
     routes = sorted('%s via %s dev %s' % (r.get('dst'), r.get('gateway'), r.get('dev'))
                     for r in ip(ns, 'route', 'show', 'table', 'all')
                     if r.get('table') != 'local' and r.get('protocol') != 'kernel')
-    return {'links': links, 'addresses': addrs, 'routes': routes, 'iptables': iptables(ns)}
+    return {'links': links, 'addresses': addrs, 'routes': routes, 'iptables': iptables(ns), 'qdiscs': qdiscs(ns)}
+
+
+def qdiscs(ns):
+    """Every qdisc with its options, by tc (statistics left out)."""
+    argv = (['ip', 'netns', 'exec', ns] if ns else []) + ['tc', '-j', 'qdisc', 'show']
+    out = subprocess.run(argv, check=False, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         universal_newlines=True).stdout
+    return sorted('%s %s %s %s' % (q.get('dev'), q.get('kind'), q.get('handle'),
+                                   json.dumps(q.get('options'), sort_keys=True))
+                  for q in json.loads(out or '[]'))
 
 
 def iptables(ns):

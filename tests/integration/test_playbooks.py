@@ -27,10 +27,10 @@ RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 
 
 def _playbooks():
-    """The seed labs, the demo (playbooks/demo.yml) and the Mininet nets (playbooks/mininet_*.yml), which
-    follow the same conventions."""
+    """The seed labs, the demo (playbooks/demo.yml), the Mininet nets (playbooks/mininet_*.yml) and the other
+    labs (playbooks/lab_*.yml), which follow the same conventions."""
     return sorted(name[:-len('.yml')] for name in os.listdir(PLAYBOOKS)
-                  if (name.startswith(('seed_', 'mininet_')) or name == 'demo.yml') and name.endswith('.yml'))
+                  if (name.startswith(('seed_', 'mininet_', 'lab_')) or name == 'demo.yml') and name.endswith('.yml'))
 
 
 def without_empty_tables(state):

@@ -12,6 +12,7 @@ import os
 
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import tc
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import tuntap
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError
 
@@ -320,6 +321,9 @@ OPS = {
     'tun_set': tuntap.tun_set,
     'fdb_append': _fdb_append,
     'fdb_del': _fdb_del,
+    'qdisc_add': tc.qdisc_add,
+    'qdisc_change': tc.qdisc_change,
+    'qdisc_delete': tc.qdisc_delete,
 }
 
 

@@ -59,6 +59,13 @@ def _load():
     globals().update(found)
 
 
+def netem_duplicate_is_u32():
+    """Whether pyroute2's netem encoder sends ``duplicate`` as given (0.7.2: the caller gives the
+    kernel's u32) rather than converting a percentage (0.9). Asked of pyroute2's own encoder."""
+    from pyroute2.netlink.rtnl.tcmsg import sched_netem   # pylint: disable=import-outside-toplevel
+    return sched_netem.get_parameters({'duplicate': 100})['duplicate'] == 100
+
+
 class _MissingNetlinkError(Exception):
     """Stand-in so that ``except NetlinkError`` works without pyroute2."""
 

@@ -24,6 +24,7 @@ import stat
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import parse
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink import rawdump
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import tc
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import ns_label
 
@@ -346,6 +347,27 @@ class Session(object):
         if self.cache_indexes:
             self._indexes.setdefault(ref, {})[name] = found[0]
         return found[0]
+
+    def qdiscs(self, ref, index):
+        """The qdiscs of interface ``index`` in the namespace, as plain dicts (``_netlink.tc``)."""
+        return tc.qdiscs(self.socket(ref), index)
+
+    def qdisc_supported(self, kind):
+        """Whether the kernel has the qdisc ``kind`` ('netem'): asked once per run by adding one to
+        ``lo`` of a scratch namespace only this run knows (gone when its fd is closed)."""
+        cache = self.__dict__.setdefault('_qdisc_kinds', {})
+        if kind not in cache:
+            fd = self.unshared()
+            try:
+                with self.entered_fd(fd):
+                    sock = loader.IPRoute()
+                try:
+                    cache[kind] = tc.supported(sock, kind)
+                finally:
+                    sock.close()
+            finally:
+                os.close(fd)
+        return cache[kind]
 
     def drop_index(self, ref, name):
         self._indexes.get(ref, {}).pop(name, None)

@@ -40,8 +40,11 @@ class Probe(object):
     ('icmp' or 'tcp', with ``port``). ``count`` echo requests (ICMP) or one connect (TCP), each
     answer awaited at most ``timeout`` seconds. The outcome fields are filled by ``run``."""
 
-    def __init__(self, ref, address, family, protocol='icmp', port=None, count=1, timeout=1.0):
+    def __init__(self, ref, address, family, protocol='icmp', port=None, count=1, timeout=1.0, interval=INTERVAL,
+                 keep_rtts=False):
         self.ref = ref
+        self.keep_rtts = keep_rtts   # the outcome lists every RTT (rtts_ms), not only the least
+        self.interval = interval   # seconds between the echo requests
         self.address = address
         self.family = family
         self.protocol = protocol
@@ -71,6 +74,8 @@ class Probe(object):
             out['sent'] = self.sent
             out['received'] = self.received
         out['rtt_ms'] = round(min(self.rtt) * 1000.0, 3) if self.rtt else None
+        if self.keep_rtts:
+            out['rtts_ms'] = [round(r * 1000.0, 3) for r in self.rtt]
         return out
 
 
@@ -126,13 +131,13 @@ class Engine(object):
         probe.sock_key = (probe.ref, probe.family)
         self.by_fd[sock.fileno()][2][probe.ident] = probe
         probe.started = now
-        probe.deadline = now + (probe.count - 1) * INTERVAL + probe.timeout
+        probe.deadline = now + (probe.count - 1) * probe.interval + probe.timeout
 
     def _send_due(self, now):
         for probe in self.probes:
             if probe.protocol != 'icmp' or probe.status is not None:
                 continue
-            while probe.next_seq < probe.count and now >= probe.started + probe.next_seq * INTERVAL:
+            while probe.next_seq < probe.count and now >= probe.started + probe.next_seq * probe.interval:
                 seq = probe.next_seq + 1
                 sock = self.raw[probe.sock_key]
                 packet = icmp.echo_request(probe.family, probe.ident, seq, b'netvirt.linux reachability')
@@ -249,7 +254,7 @@ class Engine(object):
             if probe.deadline is not None:
                 times.append(probe.deadline)
             if probe.protocol == 'icmp' and probe.next_seq < probe.count:
-                times.append(probe.started + probe.next_seq * INTERVAL)
+                times.append(probe.started + probe.next_seq * probe.interval)
         if not times:
             return 0
         return max(0, min(times) - now)

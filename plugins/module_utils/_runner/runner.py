@@ -94,8 +94,13 @@ class Io(object):
         from ansible_collections.netvirt.linux.plugins.module_utils._netlink import fastapply
         fastapply.apply_plan(self.session, actions)
 
+    def transfer(self, src, dst, address, family, seconds, timeout):
+        """A TCP bulk transfer from namespace ``src`` to ``address`` held by ``dst`` (_probe.bulk)."""
+        from ansible_collections.netvirt.linux.plugins.module_utils._probe import bulk
+        return bulk.transfer(self.session.socket_in, src, dst, address, family, seconds, timeout)
+
     def run_probes(self, probes):
-        """probes: (netns, address, family, protocol, port, count, timeout) tuples -> outcomes."""
+        """probes: (netns, address, family, protocol, port, count, timeout[, interval]) tuples -> outcomes."""
         from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine
         return engine.run([engine.Probe(*p) for p in probes], self.session.socket_in)
 

@@ -32,6 +32,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.route import 
 from ansible_collections.netvirt.linux.plugins.module_utils._state.sysctl import SysctlKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.tuntap import TuntapKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import VethKind
+from ansible_collections.netvirt.linux.plugins.module_utils._state.veth import observe_qdiscs as veth_observe_qdiscs
 from ansible_collections.netvirt.linux.plugins.module_utils._state.vxlan import VxlanKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
@@ -476,6 +477,15 @@ class TopologyKind(Kind):
                 have['peer'] = {'name': other['name'], 'netns': pref, 'index': other['index']}
             else:
                 have['peer'] = session.peer(ref, have, links[ref])
+        # qdiscs of the link ends given an impairment (only those are read)
+        qdiscs = {}
+        if desired['state'] == 'present':
+            for link in desired['links']:
+                if link['end'].get('impairment') or link['peer'].get('impairment'):
+                    ref = ref_of.get(link['netns'], link['netns'])
+                    pref = ref_of.get(link['peer']['netns'], link['peer']['netns'])
+                    if (ref is None or ref in links) and (pref is None or pref in links):
+                        qdiscs.update(veth_observe_qdiscs(session, link, links, ref, pref))
         # owned veths whose peer sits in an owned namespace (they go with it): nsids of owned namespaces
         doomed_nsids = {}
         if desired['state'] == 'absent' or desired['purge']:
@@ -496,7 +506,7 @@ class TopologyKind(Kind):
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
                     'others': others,
                     'vxlan_remotes': vxlan_remotes, 'adopted': adopted, 'half_made': sorted(half_made),
-                    'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
+                    'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids, 'qdiscs': qdiscs}
         self._seen = (desired, observed)
         if not ctx.check_mode and self._stale(record, owned, pending_ns, half_made):
             # what the record names and no longer exists (a killed absent, a failed run): forgotten
@@ -601,7 +611,8 @@ class TopologyKind(Kind):
             here, there = links[netns], links[pns]
             peer = dict(link['peer'], netns=pns)
             sub = _named('links[%d]' % i, VethKind().plan, dict(link, peer=peer),
-                         {'netns': netns, 'peer_netns': pns, 'links': links}, ctx)
+                         {'netns': netns, 'peer_netns': pns, 'links': links,
+                          'qdiscs': observed.get('qdiscs') or {}}, ctx)
             count_ports(sub, 'links[%d]' % i, obj)
             if link['name'] not in here:
                 here[link['name']] = {'name': link['name'], 'kind': 'veth', 'addresses': []}

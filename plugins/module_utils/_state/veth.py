@@ -6,12 +6,45 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import common, validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, netem, validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
 END_OPTIONS = ('mac', 'master', 'addresses', 'up')     # what each end of the pair has of its own
+# the egress impairment of one end (netvirt.linux.netem's options, and its force)
+IMPAIRMENT = {'type': 'dict', 'options': dict(netem.IMPAIRMENT_SPEC, force={'type': 'bool', 'default': False})}
+
+
+def observe_qdiscs(session, desired, links, netns, peer_netns):
+    """{(ref, name): qdiscs} of the ends with an impairment that exist (and fail now, in check mode
+    too, when netem is wanted from a kernel without it)."""
+    out = {}
+    ends = ((desired['end'], netns, desired['name'], ''),)
+    if desired.get('peer'):
+        ends += ((desired['peer'], peer_netns, desired['peer']['name'], 'peer.'),)
+    for end, ref, name, prefix in ends:
+        if not end.get('impairment'):
+            continue
+        link = links.get(ref, {}).get(name)
+        found = session.qdiscs(ref, link['index']) if link is not None and link.get('index') else None
+        out[(ref, name)] = found
+        netem.need_netem(session, end['impairment']['imp'], found, desired['obj'], prefix + 'impairment.')
+    return out
+
+
+def plan_impairments(plan, desired, observed, after, after_peer):
+    """The qdisc steps of both ends (after the pair exists and is up); pictures in ``after``."""
+    qdiscs = observed.get('qdiscs') or {}
+    ends = ((desired['end'], observed['netns'], desired['name'], '', after),
+            (desired['peer'], observed['peer_netns'], desired['peer']['name'], 'peer.', after_peer))
+    for end, ref, name, prefix, picture in ends:
+        if not end.get('impairment'):
+            continue
+        _before, wanted = netem.plan_impairment(plan, ref, name, desired['obj'], end['impairment']['imp'],
+                                                qdiscs.get((ref, name)), end['impairment']['force'],
+                                                prefix + 'impairment.')
+        picture['impairment'] = wanted
 
 
 class VethKind(Kind):
@@ -20,7 +53,9 @@ class VethKind(Kind):
     creating message instead of a second one)."""
     argument_spec = common.options(
         'name', 'state', 'mtu', 'purge_addresses', *END_OPTIONS,
-        peer={'type': 'dict', 'options': common.options('name', *END_OPTIONS, netns={'type': 'raw'})}
+        impairment=IMPAIRMENT,
+        peer={'type': 'dict', 'options': common.options('name', *END_OPTIONS, netns={'type': 'raw'},
+                                                        impairment=IMPAIRMENT)}
     )
     module_kwargs = {'required_if': [('state', 'present', ('peer',))]}
     returns = 'veth'
@@ -64,12 +99,18 @@ class VethKind(Kind):
         master = params.get('master')
         if master is not None and master != '':
             master = validate.ifname(master, prefix + 'master', obj)
-        return {
+        given = params.get('impairment')
+        out = {}
+        if given is not None:    # {} (or only force): no impairment, the kernel's default qdisc
+            out['impairment'] = {'imp': netem.impairment(given, obj, prefix + 'impairment.'),
+                                 'force': bool(given.get('force'))}
+        out.update({
             'mac': validate.mac(params.get('mac'), prefix + 'mac', obj),
             'master': master,
             'addresses': common.addresses(params.get('addresses'), prefix + 'addresses', obj, params.get('name')),
             'up': params.get('up'),
-        }
+        })
+        return out
 
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
@@ -82,7 +123,10 @@ class VethKind(Kind):
         link = links[netns].get(desired['name'])
         if link and link.get('peer') and link['peer'].get('name') and link['peer']['netns'] not in links:
             links[link['peer']['netns']] = session.links(link['peer']['netns'])
-        return {'netns': netns, 'peer_netns': peer_netns, 'links': links}
+        out = {'netns': netns, 'peer_netns': peer_netns, 'links': links}
+        if desired['state'] == 'present':
+            out['qdiscs'] = observe_qdiscs(session, desired, links, netns, peer_netns)
+        return out
 
     def plan(self, desired, observed, ctx):
         plan = Plan()
@@ -141,6 +185,12 @@ class VethKind(Kind):
         after['peer'] = common.link_picture(dict(after_peer, kind='veth', name=pname), pns, extra={'name': pname})
         after['peer'].pop('kind', None)
         after['peer'].pop('state', None)
+        plan_impairments(plan, desired, observed, after, after['peer'])
+        for pic, end, ref, ename in ((before, desired['end'], netns, name),
+                                     (before.get('peer'), peer, pns, pname)):
+            if pic is not None and end.get('impairment') and link is not None:
+                found = (observed.get('qdiscs') or {}).get((ref, ename))
+                pic['impairment'] = netem.picture_of(*netem.tree(found or []))
         plan.record(key, before, after)
         return plan
 
@@ -211,4 +261,12 @@ class VethKind(Kind):
             pref = link['peer']['netns']
             if pref not in links:
                 links[pref] = session.links(pref)
-        return {'veth': self.picture(link, observed['netns'], links)}
+        pic = self.picture(link, observed['netns'], links)
+        if link is not None:
+            for target, end, ref, ename in ((pic, desired['end'], observed['netns'], desired['name']),
+                                            (pic.get('peer'), desired['peer'], observed['peer_netns'],
+                                             desired['peer']['name'] if desired['peer'] else None)):
+                if target is not None and end and end.get('impairment'):
+                    index = session.index(ref, ename)
+                    target['impairment'] = netem.picture_of(*netem.tree(session.qdiscs(ref, index) if index else []))
+        return {'veth': pic}

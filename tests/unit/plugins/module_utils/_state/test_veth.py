@@ -450,3 +450,44 @@ def test_check_mode_returns_the_plans_after_and_reads_nothing_back():
     assert ran.result == {'veth': ran.plan.after["veth v0 (the current namespace)"]}
     assert 'mac' not in ran.result['veth']
     assert session.reads('links') == [None, 'ns2']
+
+
+# -- impairments of the ends (issue 19) --------------------------------------------------------
+class _QdiscSession(FakeSession):
+    def __init__(self, qdiscs, **kw):
+        super(_QdiscSession, self).__init__(**kw)
+        self.qdisc_of = qdiscs
+
+    def qdiscs(self, ref, index):
+        return self.qdisc_of.get((ref, index), [])
+
+    def qdisc_supported(self, kind):
+        return True
+
+
+def test_a_new_pair_gets_both_impairments_after_it_is_up():
+    from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, run_steps
+    session = _QdiscSession({}, links={None: {'lo': lo()}, 'ns2': {'lo': lo()}})
+    ran = run_steps(VethKind(), params(impairment={'rate': '5mbit'},
+                                       peer=peer(netns='ns2', impairment={'rate': '10mbit'})),
+                    io=FakeIo(session=session), check_mode=True)
+    ops = [(a.op, a.netns) for a in ran.plan.actions]
+    assert ops[-2:] == [('qdisc_add', None), ('qdisc_add', 'ns2')]
+    assert ran.plan.actions[-1].option == 'peer.impairment.rate'
+    after = ran.plan.diff()['after']
+    assert after['impairment']['shaper']['rate'] == 625000
+    assert after['peer']['impairment']['shaper']['rate'] == 1250000
+
+
+def test_an_existing_pair_with_its_impairments_changes_nothing_and_empty_removes():
+    from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, run_steps
+    links = pair_links(None, 'v0', 'ns2', 'eth0')
+    tbf = {'kind': 'tbf', 'handle': 0x4e560000, 'parent': 0xffffffff,
+           'options': {'rate': 625000, 'buffer': 156250, 'limit': 68750}}
+    session = _QdiscSession({(None, 5): [tbf], ('ns2', 6): [tbf]}, links=links)
+    given = params(impairment={'rate': '5mbit'}, peer=peer(netns='ns2', impairment={'rate': '625kbps'}))
+    ran = run_steps(VethKind(), given, io=FakeIo(session=session), check_mode=True)
+    assert [a for a in ran.plan.actions if a.op.startswith('qdisc')] == []
+    given = params(impairment={}, peer=peer(netns='ns2'))
+    ran = run_steps(VethKind(), given, io=FakeIo(session=session), check_mode=True)
+    assert [(a.op, a.netns) for a in ran.plan.actions if a.op.startswith('qdisc')] == [('qdisc_delete', None)]
