@@ -25,7 +25,7 @@ import errno
 import re
 import time
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import common
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, persist
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
@@ -189,13 +189,17 @@ class TopologyKind(Kind):
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         purge={'type': 'bool', 'default': False},
         ipv6_quiet={'type': 'bool', 'default': False},
+        persist={'type': 'bool', 'default': False},
         **dict((part.option, part.list_spec()) for part in PARTS)
     )
+
+    replaying = False       # True in the boot-time replay (_runner.replay): the persistence files are left alone
 
     def __init__(self):
         self.started = time.time()
         self._groups = {}
         self._seen = None       # (desired, observed) of this run, for apply's ownership record
+        self._persisted = None  # what the persistence wrote (the result's persist)
 
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
@@ -205,6 +209,9 @@ class TopologyKind(Kind):
                                   'name', 'topology %s' % name)
         out = {'name': name, 'state': params['state'], 'purge': params['purge'],
                'ipv6_quiet': params['ipv6_quiet']}
+        # persistence: written when asked (and present), removed otherwise; the replay passes no persist
+        out['persist'] = bool(params.get('persist')) and params['state'] == 'present'
+        out['persist_text'] = persist.state_text('topology', name, params) if out['persist'] else None
         out.update((part.option, []) for part in PARTS)
         marker = alias(name)
         seen_ns = set()
@@ -424,6 +431,9 @@ class TopologyKind(Kind):
         observed = {'record': record, 'owned': owned, 'namespaces': namespaces, 'ref_of': ref_of, 'links': links,
                     'vxlan_remotes': vxlan_remotes,
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids}
+        if not self.replaying:
+            observed['persist'] = persist.observe(ctx.io.persist, ctx.io.replay_library, 'topology', desired['name'],
+                                                  desired['persist'])
         self._seen = (desired, observed)
         return observed
 
@@ -450,6 +460,7 @@ class TopologyKind(Kind):
         joined = Plan()
         if desired['state'] == 'absent':
             self._plan_removals(joined, desired, observed, keep=None)
+            self._plan_persist(joined, desired, observed)
             return joined
         ref_of = observed['ref_of']
         links = observed['links']
@@ -540,7 +551,16 @@ class TopologyKind(Kind):
         order = {}
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
+        self._plan_persist(joined, desired, observed)
         return joined
+
+    def _plan_persist(self, joined, desired, observed):
+        """The persistence files last (written only after the network is built): see _state.persist.
+        An observed state without 'persist' (the replay) plans none."""
+        seen = observed.get('persist')
+        if seen is not None:
+            self._persisted = persist.plan(joined, 'topology', desired['name'], desired['persist'],
+                                           desired['persist_text'], seen)
 
     def _join(self, joined, sub, where, group=False):
         """Add one object's plan; its actions name their option as the task spells it
@@ -626,16 +646,23 @@ class TopologyKind(Kind):
         (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan.
         Then the ownership record says what the topology owns now (only after a whole apply: a
         failed one was undone)."""
-        ctx.io.fast_apply(plan.actions)
+        network = [a for a in plan.actions if a.op not in persist.OPS]
+        ctx.io.fast_apply(network)
         desired, observed = self._seen
         ctx.io.records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
+        files = [a for a in plan.actions if a.op in persist.OPS]
+        if files:
+            persist.apply(files, ctx.io.persist, getattr(ctx.io, 'run_command', None), ctx.warn)
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
         counts = {}
         for action in plan.actions:
             counts[action.op] = counts.get(action.op, 0) + 1
-        return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
+        out = {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
+        if self._persisted:
+            out['persist'] = self._persisted
+        return out
 
     @staticmethod
     def new_record(session, desired, observed, plan):
