@@ -68,7 +68,7 @@ options:
         state (these options, as validated, less O(persist)) to C(/etc/netvirt/persist/topology-NAME.json)
         (mode 0600, readable by root only) and a systemd unit C(netvirt-topology-NAME.service) in
         C(/etc/systemd/system), enabled in C(multi-user.target.wants), that applies it at boot with the
-        module's own code (observe, plan, apply: idempotent) before C(network-pre.target). The unit runs
+        module's own code (observe, plan, apply; idempotent) before C(network-pre.target). The unit runs
         C(/usr/local/lib/netvirt/netvirt-replay) with the Python that ran this module (it needs pyroute2 only);
         that folder holds a copy of the collection's module_utils the replay imports, shared by every
         persisted owner and removed with the last one.
