@@ -33,8 +33,8 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import C
 # The kinds whose state can be persisted: KIND of the state file -> the kind class.
 KINDS = {'topology': TopologyKind}
 
-USAGE = 'usage: netvirt-replay KIND NAME  (KIND: %s); replays %s/KIND-NAME.json' % (', '.join(sorted(KINDS)),
-                                                                                   persist.STATE_DIR)
+USAGE = 'usage: netvirt-replay KIND NAME  (KIND: %s); replays %s/KIND-NAME.json' % (
+    ', '.join(sorted(KINDS)), persist.STATE_DIR)
 
 
 class Failed(Exception):
@@ -134,7 +134,3 @@ def main(argv=None, stdout=None, stderr=None, host=host_persist, session_class=S
         where = getattr(exc, 'filename', None)
         return fail('%s%s (errno %s)' % ('%s: ' % where if where else '', explain(exc.errno, None), exc.errno), 1)
     return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -55,10 +55,9 @@ def test_a_replay_builds_the_state_and_says_what_it_did_and_touches_no_persisten
 
 
 def test_nothing_to_change():
-    session = FakeSession(links={None: {}, 'ns1': {'lo': {'name': 'lo', 'index': 1, 'kind': 'loopback', 'up': True,
-                                                         'addresses': [], 'alias': None, 'master': None, 'mtu': 65536,
-                                                         'mac': '00:00:00:00:00:00', 'operstate': 'unknown'}}},
-                          named=['ns1'])
+    lo = {'name': 'lo', 'index': 1, 'kind': 'loopback', 'up': True, 'addresses': [], 'alias': None, 'master': None,
+          'mtu': 65536, 'mac': '00:00:00:00:00:00', 'operstate': 'unknown'}
+    session = FakeSession(links={None: {}, 'ns1': {'lo': lo}}, named=['ns1'])
     state = state_file(namespaces=[])       # nothing of its own: the module's own namespace, nothing to make
     status, out, _err, made, _host = main(['topology', 'lab'], {STATE: state}, session=session)
     assert status == 0 and out.splitlines()[-1] == 'netvirt-replay: topology lab: nothing to change: the state is already there'
