@@ -62,6 +62,29 @@ options:
         Objects it did not create are never removed.
     type: bool
     default: false
+  persist:
+    description:
+      - Make the topology come back after a reboot, without Ansible on the host. V(true) writes the desired
+        state (these options, as validated, less O(persist)) to C(/etc/netvirt/persist/topology-NAME.json)
+        (mode 0600, readable by root only) and a systemd unit C(netvirt-topology-NAME.service) in
+        C(/etc/systemd/system), enabled in C(multi-user.target.wants), that applies it at boot with the
+        module's own code (observe, plan, apply; idempotent) before C(network-pre.target). The unit runs
+        C(/usr/local/lib/netvirt/netvirt-replay) with the Python that ran this module (it needs pyroute2 only);
+        that folder holds a copy of the collection's module_utils the replay imports, shared by every
+        persisted owner and removed with the last one.
+      - The unit logs the actions it took (or the error, naming the option and the object) to the journal
+        (C(journalctl -u netvirt-topology-NAME)) and fails when the state cannot be applied; it is oneshot
+        with C(RemainAfterExit), so C(systemctl status) shows its last run. It has no default dependencies
+        (after C(local-fs.target), C(systemd-modules-load) and C(systemd-sysctl)); nothing waits for
+        C(network-online.target). Two persisted topologies are replayed independently, in no set order.
+      - V(false) (and O(state=absent)) removes this topology's state file, unit and link (and the library when
+        no other owner is persisted), and runs C(systemctl daemon-reload) when a unit changed.
+      - Needs systemd as the init system (C(/run/systemd/system)); elsewhere V(true) fails naming this option.
+        Check mode and diff show the files and the link that would be written or removed.
+      - Namespaces given as PIDs or paths outside C(/var/run/netns) do not exist after a reboot; persist
+        topologies whose objects live in named namespaces (or the host's own).
+    type: bool
+    default: false
   ipv6_quiet:
     description:
       - Turn IPv6 off (C(net.ipv6.conf.all|default.disable_ipv6=1)) in each namespace this task creates, as
@@ -537,6 +560,23 @@ counts:
   returned: always
   type: dict
   sample: {netns_create: 3, link_create: 4, addr_add: 4, link_set: 10}
+persist:
+  description: Where the persisted state lives (with O(persist=true)).
+  returned: when O(persist=true) and O(state=present)
+  type: dict
+  contains:
+    state_file:
+      description: The state file.
+      type: str
+      sample: /etc/netvirt/persist/topology-lab.json
+    unit:
+      description: The systemd unit that replays it at boot.
+      type: str
+      sample: netvirt-topology-lab.service
+    library:
+      description: The folder of the replay script and the module_utils it imports.
+      type: str
+      sample: /usr/local/lib/netvirt
 elapsed:
   description: Seconds the module spent from its start to its result (observe, plan, apply).
   returned: always

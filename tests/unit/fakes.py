@@ -360,16 +360,68 @@ class FakeProcess(object):
         return self.limits
 
 
+class FakePersistHost(object):
+    """``_host.persist`` over an in-memory file system: ``files`` {path: {'type': 'file', 'content',
+    'mode'} or {'type': 'link', 'target'} or {'type': 'other', 'mode'}}; ``systemd``: whether
+    systemd runs; ``python``: the interpreter. Changes are recorded in ``log`` as (what, path)."""
+
+    def __init__(self, files=None, systemd=True, python='/usr/bin/python3'):
+        self.files = copy.deepcopy(files or {})
+        self.systemd = systemd
+        self.python = python
+        self.log = []
+
+    def systemd_running(self):
+        return self.systemd
+
+    def interpreter(self):
+        return self.python
+
+    def read(self, path):
+        return copy.deepcopy(self.files.get(path))
+
+    def listing(self, folder, suffix):
+        return sorted(p[len(folder) + 1:] for p, seen in self.files.items()
+                      if p.startswith(folder + '/') and '/' not in p[len(folder) + 1:] and p.endswith(suffix)
+                      and seen['type'] == 'file')
+
+    def tree(self, folder):
+        return sorted(p[len(folder) + 1:] for p in self.files if p.startswith(folder + '/'))
+
+    def write(self, path, content, mode, dir_mode=0o755):
+        self.log.append(('write', path))
+        self.files[path] = {'type': 'file', 'content': content, 'mode': mode}
+
+    def link(self, path, target, dir_mode=0o755):
+        self.log.append(('link', path))
+        self.files[path] = {'type': 'link', 'target': target}
+
+    def remove(self, path, prune_up_to=None):
+        self.log.append(('remove', path))
+        self.files.pop(path, None)
+
+    def remove_dir(self, folder):
+        self.log.append(('remove_dir', folder))
+
+
+FAKE_LIBRARY = {'ansible_collections/netvirt/linux/plugins/module_utils/__init__.py': '',
+                'ansible_collections/netvirt/linux/plugins/module_utils/_runner/replay.py': 'print("replay")\n'}
+
+
 class FakeIo(object):
     """``ctx.io`` without a kernel. ``applied``: ('apply_plan' or 'fast_apply', [action op/obj ...])
     in order; ``on_apply(actions)``: what the kernel does meanwhile (e.g. change the session's
     links for the read-back). ``probes``: the engine.Probe objects run; those to an address in
     ``reachable`` get a reply, the others time out. ``iptables``/``canon``: whatever the test
-    hands in (the real canon is pure over a runner)."""
+    hands in (the real canon is pure over a runner). ``persist``: a FakePersistHost; ``library``:
+    what replay_library() returns; ``run_command``: argv -> (rc, out, err), or None."""
 
     def __init__(self, session=None, records=None, reachable=(), iptables=None, canon=None, on_apply=None,
-                 fail_apply=None):
+                 fail_apply=None, persist=None, library=None, run_command=None):
         self.session = session if session is not None else FakeSession()
+        self.persist = persist if persist is not None else FakePersistHost()
+        self.library = dict(FAKE_LIBRARY if library is None else library)
+        self.run_command = run_command
         self.records = FakeRecords(records)
         self.lock = FakeLocks()
         self.process = FakeProcess()
@@ -396,6 +448,9 @@ class FakeIo(object):
 
     def fast_apply(self, actions):
         self._apply('fast_apply', actions)
+
+    def replay_library(self):
+        return dict(self.library)
 
     def run_probes(self, probes):
         out = []

@@ -19,9 +19,10 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.netvirt.linux.plugins.module_utils._netlink import apply, loader
+from ansible_collections.netvirt.linux.plugins.module_utils._netlink import loader
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.apply import explain
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
+from ansible_collections.netvirt.linux.plugins.module_utils._runner.hostio import Io
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
@@ -41,68 +42,6 @@ def pyroute2_problem():
                 'Debian 12\'s is 0.7.2), or set ansible_python_interpreter to a Python that has pyroute2 %s or newer.'
                 % (loader.PYROUTE2_VERSION, platform.node(), sys.executable, needed, needed, needed))
     return missing_required_lib('pyroute2', url=PYROUTE2_URL) + '. ' + INSTALL_HINT % (needed, needed)
-
-
-class Io(object):
-    """The kernel-side floors, handed to the kinds as ``ctx.io`` so that the planners import none
-    of them: the netlink session and its appliers, the iptables tools, the probe engine, the files
-    the collection keeps on the host. Each floor is imported when a kind first asks for it, so a
-    module pays only for what it uses (the iptables tools and the probe engine are not small).
-    A unit test hands a kind a fake one (tests/unit/fakes.py)."""
-
-    # pylint: disable=import-outside-toplevel
-
-    def __init__(self, session):
-        self.session = session
-
-    @property
-    def iptables(self):
-        """Runner, default_backend: the iptables binaries inside a namespace."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command
-        return command
-
-    @property
-    def canon(self):
-        """Canonical rule texts from iptables itself (scratch namespace)."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon
-        return canon
-
-    @property
-    def lock(self):
-        """Lock: flocks under /run/netvirt."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._host import lock
-        return lock
-
-    @property
-    def records(self):
-        """Ownership records under /run/netvirt."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._host import records
-        return records
-
-    @property
-    def process(self):
-        """This process's limits (open files)."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._host import process
-        return process
-
-    def apply_plan(self, actions):
-        """Actions one at a time through pyroute2; undo of this run's creations on failure."""
-        apply.apply_plan(self.session, actions)
-
-    def fast_apply(self, actions):
-        """The same contract with the frequent steps as raw netlink requests, pipelined."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._netlink import fastapply
-        fastapply.apply_plan(self.session, actions)
-
-    def transfer(self, src, dst, address, family, seconds, timeout):
-        """A TCP bulk transfer from namespace ``src`` to ``address`` held by ``dst`` (_probe.bulk)."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._probe import bulk
-        return bulk.transfer(self.session.socket_in, src, dst, address, family, seconds, timeout)
-
-    def run_probes(self, probes):
-        """probes: (netns, address, family, protocol, port, count, timeout[, interval]) tuples -> outcomes."""
-        from ansible_collections.netvirt.linux.plugins.module_utils._probe import engine
-        return engine.run([engine.Probe(*p) for p in probes], self.session.socket_in)
 
 
 def lock_timeout(env=None):
@@ -151,7 +90,7 @@ def run(kind, module=None):
     try:
         desired = kind.desired(module.params)
         with Session() as session:
-            ctx.io = Io(session)
+            ctx.io = Io(session, run_command=getattr(module, 'run_command', None))
             held = None
             try:
                 held = hold_namespaces(kind, desired, session, ctx, module)

@@ -25,7 +25,7 @@ import errno
 import re
 import time
 
-from ansible_collections.netvirt.linux.plugins.module_utils._state import common
+from ansible_collections.netvirt.linux.plugins.module_utils._state import common, persist
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.netns import NetnsKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.route import RouteKind
@@ -190,8 +190,11 @@ class TopologyKind(Kind):
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         purge={'type': 'bool', 'default': False},
         ipv6_quiet={'type': 'bool', 'default': False},
+        persist={'type': 'bool', 'default': False},
         **dict((part.option, part.list_spec()) for part in PARTS)
     )
+
+    replaying = False       # True in the boot-time replay (_runner.replay): the persistence files are left alone
 
     def locks(self, desired):
         """Every namespace the topology names (its own, and those its items are in)."""
@@ -207,6 +210,7 @@ class TopologyKind(Kind):
         self.started = time.time()
         self._groups = {}
         self._seen = None       # (desired, observed) of this run, for apply's ownership record
+        self._persisted = None  # what the persistence wrote (the result's persist)
 
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
@@ -216,6 +220,9 @@ class TopologyKind(Kind):
                                   'name', 'topology %s' % name)
         out = {'name': name, 'state': params['state'], 'purge': params['purge'],
                'ipv6_quiet': params['ipv6_quiet']}
+        # persistence: written when asked (and present), removed otherwise; the replay passes no persist
+        out['persist'] = bool(params.get('persist')) and params['state'] == 'present'
+        out['persist_text'] = persist.state_text('topology', name, params) if out['persist'] else None
         out.update((part.option, []) for part in PARTS)
         marker = alias(name)
         seen_ns = set()
@@ -507,6 +514,9 @@ class TopologyKind(Kind):
                     'others': others,
                     'vxlan_remotes': vxlan_remotes, 'adopted': adopted, 'half_made': sorted(half_made),
                     'routes': routes, 'sysctls': sysctls, 'doomed_nsids': doomed_nsids, 'qdiscs': qdiscs}
+        if not self.replaying:
+            observed['persist'] = persist.observe(ctx.io.persist, ctx.io.replay_library, 'topology', desired['name'],
+                                                  desired['persist'])
         self._seen = (desired, observed)
         if not ctx.check_mode and self._stale(record, owned, pending_ns, half_made):
             # what the record names and no longer exists (a killed absent, a failed run): forgotten
@@ -547,6 +557,7 @@ class TopologyKind(Kind):
         joined = Plan()
         if desired['state'] == 'absent':
             self._plan_removals(joined, desired, observed, keep=None)
+            self._plan_persist(joined, desired, observed)
             return joined
         ref_of = observed['ref_of']
         links = observed['links']
@@ -656,6 +667,7 @@ class TopologyKind(Kind):
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
         self._check_gateways(joined, observed, unknown)
+        self._plan_persist(joined, desired, observed)
         return joined
 
     @staticmethod
@@ -682,6 +694,14 @@ class TopologyKind(Kind):
                     where = action.option.rsplit('.', 1)[0] if action.option else 'routes'
                     text = RouteKind.unreachable_text(action.obj, params['gateway'], action.netns)
                     raise ValidationError('option %s.%s' % (where, text[len('option '):]), action.option, action.obj)
+
+    def _plan_persist(self, joined, desired, observed):
+        """The persistence files last (written only after the network is built): see _state.persist.
+        An observed state without 'persist' (the replay) plans none."""
+        seen = observed.get('persist')
+        if seen is not None:
+            self._persisted = persist.plan(joined, 'topology', desired['name'], desired['persist'],
+                                           desired['persist_text'], seen)
 
     def _join(self, joined, sub, where, group=False):
         """Add one object's plan; its actions name their option as the task spells it
@@ -791,13 +811,14 @@ class TopologyKind(Kind):
         inode is known only once it exists): a run killed at any point leaves every object it made
         owned (the next run adopts the pending ones that exist). After the apply, the record says
         what the topology owns now; after a failed (undone) one, the pending namespaces that still
-        exist stay owned and the others are forgotten."""
+        exist stay owned and the others are forgotten. The persistence files last (see _state.persist)."""
         desired, observed = self._seen
         records = ctx.io.records
         if any(a.op in ('netns_create', 'link_create', 'route_add', 'tun_create') for a in plan.actions):
             records.write_topology(desired['name'], self.new_record(session, desired, observed, plan, union=True))
+        network = [a for a in plan.actions if a.op not in persist.OPS]
         try:
-            ctx.io.fast_apply(plan.actions)
+            ctx.io.fast_apply(network)
         except Exception:
             try:
                 records.write_topology(desired['name'], self.new_record(session, desired, observed, plan,
@@ -820,13 +841,19 @@ class TopologyKind(Kind):
             other['refs'] = sorted(set(other['refs']) | refs, key=lambda r: (r is not None, r or ''))
             records.write_topology(name, other)
         records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
+        files = [a for a in plan.actions if a.op in persist.OPS]
+        if files:
+            persist.apply(files, ctx.io.persist, getattr(ctx.io, 'run_command', None), ctx.warn)
 
     # -- result -----------------------------------------------------------------------------
     def result(self, desired, observed, plan, ctx):
         counts = {}
         for action in plan.actions:
             counts[action.op] = counts.get(action.op, 0) + 1
-        return {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
+        out = {'elapsed': round(time.time() - self.started, 4), 'counts': counts}
+        if self._persisted:
+            out['persist'] = self._persisted
+        return out
 
     @staticmethod
     def new_record(session, desired, observed, plan, union=False, settle=False):
