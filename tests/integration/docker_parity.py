@@ -326,6 +326,7 @@ def role_vars(side):
         n = s[net]
         nets.append({'docker_bridge_name': n['name'], 'docker_bridge_bridge': n['bridge'],
                      'docker_bridge_subnet': n['subnet'], 'docker_bridge_gateway': n['gateway'],
+                     'docker_bridge_forward_drop': True,
                      'docker_bridge_containers': [{'name': s[k]['name'], 'address': s[k]['address'],
                                                    'publish': p} for k, p in members]})
     return nets
@@ -337,7 +338,8 @@ def run_role(side, python, state='present'):
               'gather_facts': False,
               'tasks': [{'name': 'Role docker_bridge', 'ansible.builtin.include_role': {'name': 'netvirt.linux.docker_bridge'},
                          'vars': dict(n, docker_bridge_state=state) if state == 'present'
-                         else {'docker_bridge_name': n['docker_bridge_name'], 'docker_bridge_state': state}}]}
+                         else {'docker_bridge_name': n['docker_bridge_name'], 'docker_bridge_state': state,
+                               'docker_bridge_forward_drop': True}}]}
              for n in nets]
     playbook = os.path.join(RUN, 'parity-%s-%s.yml' % (side, state))
     with open(playbook, 'w') as handle:
