@@ -30,8 +30,23 @@ A refused rule fails naming its option (``rules[3]``) with iptables' own message
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits, rules
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
+
+
+# iptables' words for a jump to a chain that does not exist: nft, then legacy.
+_MISSING_CHAIN = (re.compile(r"Chain '([^']+)' does not exist"), re.compile(r"Couldn't load target `([^']+)'"))
+
+
+def missing_chain(err):
+    """The chain iptables says a rule jumps to but does not exist (from its stderr), or None."""
+    for pattern in _MISSING_CHAIN:
+        found = pattern.search(err or '')
+        if found and rules._CHAIN_RE.match(found.group(1)):  # pylint: disable=protected-access
+            return found.group(1)
+    return None
 
 
 def _scratch_load(runner, family, backend, table, chain, builtin, user_chains, specs):
@@ -59,12 +74,22 @@ def find_refused(runner, family, backend, table, chain, builtin, observed, specs
     return None, None
 
 
-def load(runner, family, backend, table, chain, builtin, observed, candidates, obj):
+def load(runner, family, backend, table, chain, builtin, observed, candidates, obj, assume=None):
     """Commit ``candidates`` ([(option, spec)]) into the chain of the scratch namespace, where the
     kernel checks them as it would in the target; a refused one fails naming its option, with
-    iptables' own message. The scratch namespace keeps them (canonicalise reads them back)."""
+    iptables' own message. The scratch namespace keeps them (canonicalise reads them back).
+    ``assume`` (check mode: a list): a chain a rule jumps to that the target does not have is taken as
+    made empty by an earlier task of the run (declared in the scratch namespace; its name is added to
+    ``assume``), as the real run finds it when that task ran for real."""
     specs = [spec for _opt, spec in candidates]
-    rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, user_chains(observed), specs)
+    chains = list(user_chains(observed)) + list(assume or [])
+    while True:
+        rc, err, first = _scratch_load(runner, family, backend, table, chain, builtin, chains, specs)
+        missing = missing_chain(err) if rc != 0 and assume is not None else None
+        if not missing or missing in chains or missing == chain or len(assume) >= 64:
+            break
+        chains.append(missing)
+        assume.append(missing)     # a refused restore changed nothing in the scratch namespace
     if rc != 0:
         line = rules.error_line(err)
         k = line - first if line is not None else -1
@@ -78,16 +103,16 @@ def load(runner, family, backend, table, chain, builtin, observed, candidates, o
                               % (option, obj, rules.FAMILY_NAME[family], what, rules.error_text(err)), option, obj)
 
 
-def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj, trusted=None):
-    """``candidates``: [(option, spec)]; ``trusted``: None or a bool per candidate (see 3. above).
-    Returns the canonical specs in the same order."""
+def canonicalise(runner, family, backend, table, chain, builtin, observed, candidates, obj, trusted=None, assume=None):
+    """``candidates``: [(option, spec)]; ``trusted``: None or a bool per candidate (see 3. above);
+    ``assume``: see load. Returns the canonical specs in the same order."""
     known = set(s for _c, s in observed['rules'])
     unknown = [k for k, (_opt, spec) in enumerate(candidates) if spec not in known and not (trusted and trusted[k])]
     out = [spec for _opt, spec in candidates]
     if not unknown:
         return out
     specs = [candidates[k][1] for k in unknown]
-    load(runner, family, backend, table, chain, builtin, observed, [candidates[k] for k in unknown], obj)
+    load(runner, family, backend, table, chain, builtin, observed, [candidates[k] for k in unknown], obj, assume)
     rc, text, err = runner.run([rules.binary(family, backend, 'save'), '-t', table], where='scratch')
     if rc != 0:
         raise ValidationError('option rules of %s (%s): reading the rules back failed: %s'

@@ -50,6 +50,8 @@ class IptablesKind(Kind):
         self.runner = None
         self.backend = None
         self.seen = {}          # family -> (parsed table, specs taken without the kernel's check)
+        self.assumed = None     # check mode: chains taken as made by an earlier task (canon.load)
+        self.warned = set()
 
     # -- desired -------------------------------------------------------------------------------
     def desired(self, params):
@@ -121,6 +123,9 @@ class IptablesKind(Kind):
         # versions (two commits) have every new rule checked by the kernel first, in the scratch
         # namespace.
         fast = exists and len(desired['families']) == 1 and desired['state'] == 'present'
+        # Check mode: a chain a rule jumps to that is not there yet is taken as made by an earlier task
+        # (canon.load, assume); one warning names them.
+        self.assumed = [] if ctx.check_mode else None
         try:
             for family in desired['families']:
                 parsed = self._read(family, backend, table) if exists else None
@@ -132,7 +137,7 @@ class IptablesKind(Kind):
                 trusted = self._trusted(desired, parsed, chosen) if fast else None
                 specs = io.canon.canonicalise(self.runner, family, backend, table, desired['chain'],
                                               desired['builtin'], parsed, candidates, obj,
-                                              trusted) if desired['state'] == 'present' else []
+                                              trusted, self.assumed) if desired['state'] == 'present' else []
                 known = set(s for _c, s in parsed['rules'])
                 self.seen[family] = (parsed, set(s for s, t in zip(specs, trusted or []) if t and s not in known))
                 self._unique(candidates, specs, family, obj)
@@ -143,7 +148,17 @@ class IptablesKind(Kind):
                                'backend', obj)
         finally:
             self.runner.reset_scratch()
+        self._warn_assumed(obj, ctx)
         return observed
+
+    def _warn_assumed(self, obj, ctx):  # pylint: disable=unused-argument
+        """One text for every task (Ansible shows a repeated warning once): which chains each task took is in
+        its diff and actions."""
+        new = sorted(set(self.assumed or []) - self.warned)
+        if new:
+            self.warned.update(new)
+            ctx.warn('check mode: a rule jumping to a chain that does not exist yet is checked as if an earlier task '
+                     'of the run created that chain, empty (a real run fails if none does)')
 
     def _read(self, family, backend, table):
         if backend == 'legacy':
@@ -297,12 +312,14 @@ class IptablesKind(Kind):
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
                     self.io.canon.load(self.runner, family, self.backend, table, chain,
                                        chain in rules.BUILTIN[table], parsed,
-                                       [(a.option, a.params['spec']) for a in new], new[0].obj)
+                                       [(a.option, a.params['spec']) for a in new], new[0].obj, self.assumed)
         except (IOError, OSError) as exc:
             raise NetvirtError('option backend of %s: running iptables failed: %s'
                                % (plan.actions[0].obj, exc.strerror or exc), 'backend', plan.actions[0].obj)
         finally:
             self.runner.reset_scratch()
+        if plan.actions:
+            self._warn_assumed(plan.actions[0].obj, ctx)
 
     def _culprit(self, family, actions, err):
         """The kernel refused the commit without naming a line (iptables-legacy): if rules went in

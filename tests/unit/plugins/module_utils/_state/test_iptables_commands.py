@@ -13,6 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, ValidationError
+from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeSession, params, run_steps
 
@@ -23,7 +24,7 @@ HEAD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0
 class FakeIptables(object):
     """Holds the target's filter table per family; the scratch table is rebuilt by each restore."""
 
-    def __init__(self, rules=None, chains=(), canonical=None, refuse=None, refuse_line=True):
+    def __init__(self, rules=None, chains=(), canonical=None, refuse=None, refuse_line=True, user_targets=()):
         self.rules = {4: list(rules or []), 6: list(rules or [])}
         self.chains = list(chains)
         self.canonical = canonical or {}    # given text -> printed text
@@ -31,6 +32,7 @@ class FakeIptables(object):
         self.refuse_line = refuse_line      # nft names the line; legacy does not
         self.scratch = []
         self.log = []
+        self.user_targets = set(user_targets)   # words of -j that are user chains: refused when not declared
 
     def save(self, family, specs, chains):
         lines = [HEAD] + [':%s - [0:0]\n' % c for c in chains]
@@ -45,6 +47,13 @@ class FakeIptables(object):
                 return 0, self.save(family, self.scratch, []), ''
             return 0, self.save(family, self.rules[family], self.chains), ''
         lines = stdin.splitlines()[1:-1]
+        declared = set(l[1:].split(' ', 1)[0] for l in lines if l.startswith(':'))
+        declared.update(self.chains if where == 'target' else ())
+        for line in lines:
+            words = line.split()
+            target = words[words.index('-j') + 1] if '-j' in words else None
+            if target in self.user_targets and target not in declared:
+                return 2, '', "iptables-restore v1.8.9 (nf_tables): Chain '%s' does not exist\n" % target
         for n, line in enumerate(lines):
             if self.refuse and self.refuse in line:
                 if self.refuse_line:
@@ -231,3 +240,30 @@ def test_refusal_at_commit_without_a_line_is_traced_to_its_rule(fake):
     assert ipt.rules[4] == []
     # one by one in the scratch namespace, up to the refused rule
     assert steps(ipt)[2:] == [('scratch', 'restore', False), ('scratch', 'restore', False)]
+
+
+def test_check_mode_takes_a_missing_jump_target_as_made_by_an_earlier_task(fake):
+    """A rule jumping to a chain an earlier task of the run creates: check mode plans it as the real run
+    does once that chain exists, and warns once; a real run without the chain still fails."""
+    rules = [{'jump': 'NV-LATER'}, port(1)]
+    ipt = fake(user_targets=['NV-LATER'])
+    io = FakeIo(FakeSession(existing=['ns1']), iptables=FakeTools)
+    args = params(IptablesKind, netns='ns1', table='filter', chain='INPUT', ip_version='ipv4', rules=rules,
+                  backend='nft')
+    ran = run_steps(IptablesKind(), args, io, check_mode=True)
+    assert ipt.rules[4] == []
+    assert ran.ctx.warnings == ['check mode: a rule jumping to a chain that does not exist yet is checked as if an '
+                                'earlier task of the run created that chain, empty (a real run fails if none does)']
+    with pytest.raises(ValidationError) as err:
+        run(rules)
+    assert "Chain 'NV-LATER' does not exist" in err.value.msg and err.value.option == 'rules[0]'
+    fake(user_targets=['NV-LATER'], chains=['NV-LATER'])
+    real_plan, _result = run(rules)
+    assert [a.describe() for a in ran.plan.actions] == [a.describe() for a in real_plan.actions]
+
+
+def test_missing_chain_from_iptables_words():
+    assert canon.missing_chain("iptables-restore v1.8.9 (nf_tables): Chain 'NV-X' does not exist\n") == 'NV-X'
+    assert canon.missing_chain("iptables-restore v1.8.9 (legacy): Couldn't load target `NV-X':No such file") == 'NV-X'
+    assert canon.missing_chain('iptables-restore: line 3 failed') is None
+    assert canon.missing_chain(None) is None
