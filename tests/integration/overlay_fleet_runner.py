@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'bench'))
@@ -149,8 +150,20 @@ def main():
     res = run(workdir, 'rejoin', fb.play(), inv)[0]
     assert changed_hosts(res) == ['h1', 'h2', 'h3']
     assert fdb('h2', 'vx100') == [fb.underlay_address(1), fb.underlay_address(3)]
-    res = run(workdir, 'rejoin-verify', fb.play('verify'), inv)[0]
-    assert sum(r['reach']['summary']['unmet'] for r in res.values()) == 0
+    try:
+        res = run(workdir, 'rejoin-verify', fb.play('verify'), inv)[0]
+        unmet = sum(r['reach']['summary']['unmet'] for r in res.values())
+    except Exception:   # pylint: disable=broad-except
+        unmet = None
+    if unmet != 0:
+        # the containers on h1 and h2 still hold h3's old containers' MACs in their ARP caches (the
+        # kernel keeps a neighbour it confirmed for up to base_reachable_time, 30 s, then probes it
+        # after delay_first_probe_time, 5 s): an echo sent meanwhile goes to a MAC that is gone.
+        # Once that has run out the matrix must be whole.
+        time.sleep(8)
+        res = run(workdir, 'rejoin-verify-again', fb.play('verify'), inv)[0]
+        unmet = sum(r['reach']['summary']['unmet'] for r in res.values())
+    assert unmet == 0
     step('h3 added again: every member replicates to the two others, matrix as expected')
 
     # bad inputs: each fails on every host, nothing changed
