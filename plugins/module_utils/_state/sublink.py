@@ -135,7 +135,7 @@ class LinkKind(Kind):
             if desired['mtu'] is not None and plink is not None and plink.get('mtu') \
                     and desired['mtu'] > plink['mtu']:
                 raise ValidationError("option mtu of %s: %d is above the MTU of its parent %s (%d); the kernel "
-                                      "refuses it (ERANGE)" % (obj, desired['mtu'], desired['link'], plink['mtu']),
+                                      "refuses it" % (obj, desired['mtu'], desired['link'], plink['mtu']),
                                       'mtu', obj)
         differ = []
         if link is not None:
