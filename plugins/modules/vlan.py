@@ -15,7 +15,7 @@ description:
     C(ip link add link PARENT name NAME type vlan id ID [protocol 802.1ad]) does (a tagged uplink, CNI's
     C(vlan) plugin). QinQ by stacking, with an 802.1Q VLAN whose parent is an 802.1ad one.
   - The parent is in O(netns); the device is made there, or straight in O(target_netns).
-  - O(id) and O(protocol) cannot be changed on an existing device: then, and when the parent differs, the
+  - O(id) and O(protocol) cannot be changed on an existing device; then, and when the parent differs, the
     device is B(deleted and created again) (the action says so); the new one starts without the addresses
     other tasks gave the old one.
   - Refused before the kernel is asked are an id outside 1-4094, a second VLAN with the same id and protocol
