@@ -30,7 +30,7 @@ def _playbooks():
     """The seed labs, the demo (playbooks/demo.yml) and the Mininet nets (playbooks/mininet_*.yml), which
     follow the same conventions."""
     return sorted(name[:-len('.yml')] for name in os.listdir(PLAYBOOKS)
-                  if (name.startswith(('seed_', 'mininet_')) or name == 'demo.yml') and name.endswith('.yml'))
+                  if (name.startswith(('seed_', 'mininet_', 'lab_')) or name == 'demo.yml') and name.endswith('.yml'))
 
 
 def without_empty_tables(state):
@@ -86,7 +86,7 @@ def test_recap_parser():
 
 def test_there_are_seed_playbooks():
     assert {'demo', 'seed_000_peers', 'seed_002_veth_bridge', 'seed_003_netfilter_path',
-            'seed_004_bridge_docker', 'mininet_nets'} <= set(_playbooks())
+            'seed_004_bridge_docker', 'mininet_nets', 'lab_macvlan'} <= set(_playbooks())
 
 
 def check_report(name, page):

@@ -56,9 +56,9 @@ class VlanKind(sublink.LinkKind):
             if mine or other.get('kind') != 'vlan' or (other.get('parent') or {}).get('name') != desired['link']:
                 continue
             if data.get('id') == want['id'] and data.get('protocol') == want['protocol']:
+                words = (obj, desired['link'], other_name, want['id'], want['protocol'])
                 raise ValidationError("option id of %s: %s already carries vlan %s with id %d (%s); the kernel "
-                                      "refuses a second one (EEXIST)" % (obj, desired['link'], other_name, want['id'],
-                                                                          want['protocol']), 'id', obj)
+                                      "refuses a second one (EEXIST)" % words, 'id', obj)
 
     def describe(self, options):
         return 'id %s, protocol %s' % (options['id'], options['protocol'])

@@ -263,8 +263,8 @@ def test_raw_and_pyroute2_messages_give_the_same_link(case):
 
 
 def test_new_kinds_have_the_values_they_were_made_with():
-    for case, key, want in [('macvlan-source', 'macvlan', {'mode': 'source',
-                                                          'macs': ['02:00:00:00:00:0b', '02:00:00:00:00:0c']}),
+    source = {'mode': 'source', 'macs': ['02:00:00:00:00:0b', '02:00:00:00:00:0c']}
+    for case, key, want in [('macvlan-source', 'macvlan', source),
                             ('macvlan', 'macvlan', {'mode': 'bridge', 'macs': []}),
                             ('vlan-8021ad', 'vlan', {'id': 10, 'protocol': '802.1ad'}),
                             ('vlan-without-data', 'vlan', {'id': None, 'protocol': None})]:

@@ -169,8 +169,8 @@ def test_run_observes_the_parent_namespace_and_reads_back():
 
 def test_apply_kwargs():
     assert apply.kind_kwargs({'macvlan': {'mode': 'source'}}) == {'kind': 'macvlan', 'macvlan_mode': 16}
-    assert apply.kind_kwargs({'vlan': {'id': 7, 'protocol': '802.1ad'}}) == {'kind': 'vlan', 'vlan_id': 7,
-                                                                              'vlan_protocol': 0x88a8}
+    want = {'kind': 'vlan', 'vlan_id': 7, 'vlan_protocol': 0x88a8}
+    assert apply.kind_kwargs({'vlan': {'id': 7, 'protocol': '802.1ad'}}) == want
 
 
 def test_apply_create_in_another_namespace_and_source_mac():

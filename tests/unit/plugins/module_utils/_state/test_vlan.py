@@ -82,8 +82,8 @@ def test_dummy_in_place_only():
     assert plan.actions[0].params == {'name': 'd0', 'kind': 'dummy', 'dummy': {}}
     have = link('d0', 'dummy', 40, dummy={})
     plan = plan_for(DummyKind(), dparams, ns1(have), mtu=9000, mac='02:00:00:00:00:11')
-    assert [(a.op, a.params) for a in plan.actions] == [('link_set', {'name': 'd0', 'mtu': 9000}),
-                                                         ('link_set', {'name': 'd0', 'mac': '02:00:00:00:00:11'})]
+    want = [('link_set', {'name': 'd0', 'mtu': 9000}), ('link_set', {'name': 'd0', 'mac': '02:00:00:00:00:11'})]
+    assert [(a.op, a.params) for a in plan.actions] == want
     assert plan_for(DummyKind(), dparams, ns1(have)).actions == []
     with pytest.raises(ValidationError) as err:
         plan_for(DummyKind(), dparams, ns1(link('d0', 'bridge', 40)))
