@@ -94,6 +94,13 @@ class LinkKind(Kind):
         out[self.kind] = self.kind_desired(params, obj)
         return out
 
+    def locks(self, desired):
+        """The parent's namespace and the device's (they differ when it is made straight in another)."""
+        refs = [desired.get('netns')]
+        if desired.get('target_netns') != desired.get('netns'):
+            refs.append(desired.get('target_netns'))
+        return refs
+
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
