@@ -166,6 +166,10 @@ namespaces:
         - C(peer) is null except for veths, where it holds the other end's C(name) and C(netns) (the reference of
           its namespace; null for the module's own namespace). When the other end's namespace has no name or path
           known on the host, C(name) and C(netns) are null and C(nsid) holds the id the kernel gives it.
+        - C(parent) is null except for vlan, macvlan and ipvlan devices, where it holds the C(name) and C(netns) of
+          the device they were made on (the same rules as C(peer)).
+        - C(details) is null except for vlan (C(id), C(protocol)) and macvlan (C(mode), C(macs), the source MAC
+          addresses of mode source) devices.
       type: dict
       returned: when V(links) or V(addresses) is gathered
     routes:

@@ -75,12 +75,36 @@ SETUP = [
     ['-n', 'ns2', 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap', 'vnet_hdr'],
     ['-n', 'ns2', 'tuntap', 'add', 'dev', 'tap1', 'mode', 'tap', 'pi', 'user', '65534'],
     ['-n', 'ns2', 'link', 'set', 'tap0', 'up'],
-    # a kind the collection only sees as a generic interface
+    # macvlans: bridge mode, source mode with two source MACs, and one made straight in ns2 (its
+    # parent p1 in the sandbox's namespace: IFLA_LINK_NETNSID)
     ['link', 'add', 'mv0', 'link', 'p1', 'type', 'macvlan', 'mode', 'bridge'],
+    ['link', 'add', 'mvs', 'link', 'p1', 'type', 'macvlan', 'mode', 'source'],
+    ['link', 'set', 'mvs', 'type', 'macvlan', 'macaddr', 'add', '02:00:00:00:00:0c'],
+    ['link', 'set', 'mvs', 'type', 'macvlan', 'macaddr', 'add', '02:00:00:00:00:0b'],
+    ['link', 'add', 'mvx', 'link', 'p1', 'netns', 'ns2', 'type', 'macvlan', 'mode', 'private'],
     ['link', 'set', 'p0', 'up'],
     ['link', 'set', 'p1', 'up'],
     ['addr', 'add', '192.0.2.1/24', 'dev', 'p0'],
 ]
+
+# Kinds a kernel may be built without: {kind: steps}; made when `ip link add ... type KIND` is not
+# refused with "Unknown device type" (the report lists the kinds it could not make, 'absent_kinds').
+OPTIONAL = {
+    'dummy': [['link', 'add', 'd0', 'address', '02:00:00:00:02:01', 'type', 'dummy']],
+    'vlan': [['link', 'add', 'link', 'p0', 'name', 'p0.5', 'type', 'vlan', 'id', '5'],
+             ['link', 'add', 'link', 'p0', 'name', 'p0.10', 'type', 'vlan', 'protocol', '802.1ad', 'id', '10'],
+             ['link', 'add', 'link', 'p0.10', 'name', 'p0.10.20', 'type', 'vlan', 'id', '20'],
+             ['link', 'add', 'link', 'p0', 'name', 'v7', 'netns', 'ns2', 'type', 'vlan', 'id', '7']],
+}
+EXPECTED_OPTIONAL = {
+    'dummy': [(None, 'd0', ('kind',), 'dummy'), (None, 'd0', ('mac',), '02:00:00:00:02:01')],
+    'vlan': [(None, 'p0.5', ('vlan',), {'id': 5, 'protocol': '802.1Q'}),
+             (None, 'p0.5', ('parent',), {'name': 'p0', 'netns': None}),
+             (None, 'p0.10', ('vlan',), {'id': 10, 'protocol': '802.1ad'}),
+             (None, 'p0.10.20', ('parent', 'name'), 'p0.10'),
+             ('ns2', 'v7', ('vlan', 'id'), 7),
+             ('ns2', 'v7', ('parent',), {'name': 'p0', 'netns': None})],
+}
 
 # What the links were made with: (namespace, link, path of keys, value). Read from the pyroute2
 # reader (the raw one must then be equal to it).
@@ -101,6 +125,11 @@ EXPECTED = [
     (None, 'p0', ('peer', 'netns'), None),
     (None, 'p0', ('addresses',), ['192.0.2.1/24']),
     (None, 'mv0', ('kind',), 'macvlan'),
+    (None, 'mv0', ('macvlan',), {'mode': 'bridge', 'macs': []}),
+    (None, 'mv0', ('parent',), {'name': 'p1', 'netns': None}),
+    (None, 'mvs', ('macvlan',), {'mode': 'source', 'macs': ['02:00:00:00:00:0b', '02:00:00:00:00:0c']}),
+    ('ns2', 'mvx', ('macvlan', 'mode'), 'private'),
+    ('ns2', 'mvx', ('parent',), {'name': 'p1', 'netns': None}),
     ('ns2', 'vb', ('addresses',), ['10.0.0.2/24', '10.0.1.2/24']),
     ('ns1', 'br0', ('bridge',), {'stp': True, 'forward_delay': 4.0, 'hello_time': 3.0, 'max_age': 25.0,
                                  'ageing_time': 123.0, 'priority': 4096, 'vlan_filtering': False,
@@ -165,6 +194,19 @@ def label(ref):
 def main():
     for step in SETUP:
         ip(step)
+    absent_kinds = []
+    expected = list(EXPECTED)
+    for kind, steps in sorted(OPTIONAL.items()):
+        try:
+            ip(steps[0])
+        except RuntimeError as exc:
+            if 'Unknown device type' not in str(exc):
+                raise
+            absent_kinds.append(kind)
+            continue
+        for step in steps[1:]:
+            ip(step)
+        expected += EXPECTED_OPTIONAL[kind]
     tap = held_tap('held0')
     mismatches = []
     missing = []
@@ -190,7 +232,7 @@ def main():
                 compare('%s: parse_addr / rawdump.decode_addr' % label(ref), addrs, sorted(raw_addrs), mismatches)
     finally:
         tap.close()
-    for ref, name, path, value in EXPECTED:
+    for ref, name, path, value in expected:
         got = seen.get(label(ref), {}).get(name)
         for key in path:
             got = got.get(key) if isinstance(got, dict) else None
@@ -200,7 +242,8 @@ def main():
             missing.append('%s: link %s %s: made with %r, read %r' % (label(ref), name, '.'.join(path), value, got))
     kinds = sorted(set(link['kind'] for links in seen.values() for link in links.values()))
     print(json.dumps({'pyroute2': loader.PYROUTE2_VERSION, 'python': sys.version.split()[0],
-                      'mismatches': mismatches, 'missing': missing, 'kinds': kinds, 'links': seen},
+                      'mismatches': mismatches, 'missing': missing, 'kinds': kinds, 'links': seen,
+                      'absent_kinds': absent_kinds},
                      sort_keys=True, default=str))
     return 0
 

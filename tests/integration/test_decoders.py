@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import time
+import warnings
 
 import pytest
 
@@ -17,6 +18,8 @@ from harness import COLLECTIONS, REPO, SANDBOX, module_pythons
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'decoders_runner.py')
 KINDS = ['bridge', 'loopback', 'macvlan', 'tun', 'veth', 'vxlan']
+# Made when the kernel has them (decoders_runner.OPTIONAL); the ones it lacks are named in a warning.
+OPTIONAL_KINDS = ['dummy', 'vlan']
 
 
 @pytest.mark.parametrize('python', [pytest.param(p, id='%s-decoders' % p.label) for p in module_pythons()])
@@ -45,7 +48,11 @@ def test_decoders_agree_on_real_links(python):
     assert proc.returncode == 0, 'decoders_runner failed (exit %s, log %s):\n%s' % (proc.returncode, log, err[-3000:])
     report = json.loads(out)
     assert report['pyroute2'].startswith(python.pyroute2), report['pyroute2']
-    assert report['kinds'] == KINDS, 'not every link kind was made and read (log %s)' % log
+    if report['absent_kinds']:
+        warnings.warn('decoders (%s): this kernel has no driver for %s (Unknown device type): those readers '
+                      'were not compared on real links' % (python.label, ', '.join(report['absent_kinds'])))
+    made = sorted(set(KINDS) | (set(OPTIONAL_KINDS) - set(report['absent_kinds'])))
+    assert report['kinds'] == made, 'not every link kind was made and read (log %s)' % log
     problems = ['pyroute2 and the raw reader differ:'] + report['mismatches'] if report['mismatches'] else []
     if report['missing']:
         problems += ['values the links were made with are not in what the pyroute2 reader returns:'] + report['missing']

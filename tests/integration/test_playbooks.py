@@ -86,7 +86,7 @@ def test_recap_parser():
 
 def test_there_are_seed_playbooks():
     assert {'demo', 'seed_000_peers', 'seed_002_veth_bridge', 'seed_003_netfilter_path',
-            'seed_004_bridge_docker', 'mininet_nets'} <= set(_playbooks())
+            'seed_004_bridge_docker', 'mininet_nets', 'lab_macvlan'} <= set(_playbooks())
 
 
 def check_report(name, page):

@@ -34,9 +34,17 @@ _MEANINGS = {
     errno.ESRCH: {None: 'no such route'},
     errno.ERANGE: {None: 'a value is out of range'},
     errno.EINVAL: {None: 'invalid argument',
+                   ('link_create', 'link'): 'the kernel refuses this parent for this kind of device (a macvlan: '
+                                            'the parent carries a passthru macvlan, or passthru is asked beside '
+                                            'other macvlans of it, which may be in other namespaces; or the '
+                                            'parent is no Ethernet device)',
+                   ('link_create', 'mode'): 'the kernel refuses this mode on that parent (a passthru macvlan '
+                                            'takes its parent alone, also against macvlans in other namespaces)',
                    'link_move': 'the kernel refuses to move this device to another namespace '
                                 '(bridges, loopback, vxlan and other netns-local devices cannot move)'},
     errno.EOPNOTSUPP: {None: 'not supported by this kernel or this kind of interface',
+                       'link_create': 'this kernel has no driver for this kind of interface (built without it, '
+                                      'or its module is not loaded: modprobe it), or cannot make it so',
                        'link_set': 'not supported by this kernel or this kind of interface (for example '
                                    'vlan_filtering on a kernel without bridge VLAN support, or a master '
                                    'that is not a bridge)',
@@ -54,6 +62,8 @@ _MEANINGS = {
                    'addr_add': 'permission denied: IPv6 is disabled on this interface '
                                '(net.ipv6.conf.<interface>.disable_ipv6 is 1)'},
     errno.EBUSY: {None: 'the device is busy',
+                  ('link_create', 'link'): 'the parent is busy: it is a port of a bridge or bond, whose receive '
+                                           'hook the kernel cannot share',
                   'tun_set': 'the tun/tap is in use by a process, which holds it (stop the process first)'},
     errno.ENOTCONN: {None: 'the link has no carrier peer yet'},
 }
@@ -151,6 +161,29 @@ def vxlan_kwargs(session, action, options):
     return kwargs
 
 
+MACVLAN_MODES = {'private': 1, 'vepa': 2, 'bridge': 4, 'passthru': 8, 'source': 16}
+MACVLAN_MACADDR = {'add': 0, 'del': 1}
+VLAN_PROTOCOLS = {'802.1Q': 0x8100, '802.1ad': 0x88a8}
+
+
+def kind_kwargs(params):
+    """The IFLA_INFO_DATA keywords of a vlan or macvlan (create and change alike)."""
+    kwargs = {}
+    vlan = params.get('vlan')
+    if vlan:
+        kwargs['kind'] = 'vlan'
+        if vlan.get('id') is not None:
+            kwargs['vlan_id'] = vlan['id']
+        if vlan.get('protocol'):
+            kwargs['vlan_protocol'] = VLAN_PROTOCOLS[vlan['protocol']]
+    macvlan = params.get('macvlan')
+    if macvlan:
+        kwargs['kind'] = 'macvlan'
+        if macvlan.get('mode'):
+            kwargs['macvlan_mode'] = MACVLAN_MODES[macvlan['mode']]
+    return kwargs
+
+
 def _link_create(session, action):
     params = action.params
     ref = action.netns
@@ -164,6 +197,12 @@ def _link_create(session, action):
         kwargs.update(bridge_kwargs(params.get('bridge', {})))
     if params['kind'] == 'vxlan':
         kwargs.update(vxlan_kwargs(session, action, params.get('vxlan', {})))
+    kwargs.update(kind_kwargs(params))
+    if params.get('link'):
+        # The parent is looked up in the action's namespace; the device may be made straight in another.
+        kwargs['link'] = _index(session, ref, params['link'], action)
+    if params.get('target_netns', ref) != ref:
+        kwargs['net_ns_fd'] = session.fd(params['target_netns'])
     if params.get('master'):
         kwargs['master'] = _index(session, ref, params['master'], action)
     if params.get('mtu'):
@@ -208,6 +247,12 @@ def _link_set(session, action):
     if 'vxlan' in params:
         kwargs['kind'] = 'vxlan'
         kwargs.update(vxlan_kwargs(session, action, params['vxlan']))
+    kwargs.update(kind_kwargs(params))
+    if 'macvlan_mac' in params:
+        # One source MAC added to or removed from a macvlan of mode source.
+        kwargs['kind'] = 'macvlan'
+        kwargs['macvlan_macaddr_mode'] = MACVLAN_MACADDR[params['macvlan_mac']['op']]
+        kwargs['macvlan_macaddr'] = params['macvlan_mac']['mac']
     if 'up' in params:
         kwargs['state'] = 'up' if params['up'] else 'down'
     sock.link('set', index=index, **kwargs)

@@ -85,7 +85,17 @@ INFO_DATA_ATTRS = {
             'IFLA_TUN_PERSIST', 'IFLA_TUN_MULTI_QUEUE'),
     'vxlan': ('IFLA_VXLAN_ID', 'IFLA_VXLAN_GROUP', 'IFLA_VXLAN_LINK', 'IFLA_VXLAN_LOCAL', 'IFLA_VXLAN_TTL',
               'IFLA_VXLAN_LEARNING', 'IFLA_VXLAN_PORT', 'IFLA_VXLAN_GROUP6', 'IFLA_VXLAN_LOCAL6'),
+    'vlan': ('IFLA_VLAN_ID', 'IFLA_VLAN_PROTOCOL'),
+    'macvlan': ('IFLA_MACVLAN_MODE', 'IFLA_MACVLAN_MACADDR_DATA'),
 }
+# Attributes of IFLA_INFO_DATA that nest a list of one inner attribute: {outer: inner}; the plain value
+# is the list of the inner values (a source-mode macvlan's MAC addresses).
+INFO_DATA_LISTS = {'IFLA_MACVLAN_MACADDR_DATA': 'IFLA_MACVLAN_MACADDR'}
+# Kinds made on a parent device (IFLA_LINK, and IFLA_LINK_NETNSID when the parent is in another
+# namespace): the observer names the parent as link['parent'] = {'name', 'netns'}.
+PARENT_KINDS = ('vlan', 'macvlan', 'ipvlan')
+MACVLAN_MODES = {1: 'private', 2: 'vepa', 4: 'bridge', 8: 'passthru', 16: 'source'}
+VLAN_PROTOCOLS = {0x8100: '802.1Q', 0x88a8: '802.1ad'}
 
 
 def parse_bridge(data):
@@ -161,6 +171,24 @@ def parse_vxlan(data):
     }
 
 
+def parse_vlan(data):
+    """IFLA_INFO_DATA of a vlan -> {'id', 'protocol'} ('802.1Q', '802.1ad', or the number in hex)."""
+    data = data or {}
+    proto = data.get('IFLA_VLAN_PROTOCOL')
+    return {'id': data.get('IFLA_VLAN_ID'),
+            'protocol': VLAN_PROTOCOLS.get(proto, None if proto is None else '0x%04x' % proto)}
+
+
+def parse_macvlan(data):
+    """IFLA_INFO_DATA of a macvlan -> {'mode', 'macs'}. pyroute2 gives the mode by name, the raw reader
+    its number; 'macs' (the source MAC addresses of mode source) sorted, [] when the kernel sends none."""
+    data = data or {}
+    mode = data.get('IFLA_MACVLAN_MODE')
+    if not isinstance(mode, str):
+        mode = MACVLAN_MODES.get(mode, mode)
+    return {'mode': mode, 'macs': sorted(str(m).lower() for m in data.get('IFLA_MACVLAN_MACADDR_DATA') or [])}
+
+
 def _operstate(value):
     if isinstance(value, str):
         return value.lower()
@@ -199,6 +227,10 @@ def plain_link(index, flags, kind, attrs, data=None):
         out['tun'] = parse_tun(data, _get(attrs, 'IFLA_CARRIER', 0))
     elif kind == 'vxlan':
         out['vxlan'] = parse_vxlan(data)
+    elif kind == 'vlan':
+        out['vlan'] = parse_vlan(data)
+    elif kind == 'macvlan':
+        out['macvlan'] = parse_macvlan(data)
     return out
 
 
@@ -212,8 +244,19 @@ def parse_link(msg):
         nested = _attr(info, 'IFLA_INFO_DATA')
         if nested is not None:
             data = dict((name, _attr(nested, name)) for name in names)
+            for name, inner in INFO_DATA_LISTS.items():
+                if data.get(name) is not None:
+                    data[name] = _inner_list(data[name], inner)
     attrs = dict((name, _attr(msg, name)) for name in LINK_ATTRS)
     return plain_link(_field(msg, 'index'), _field(msg, 'flags', 0), kind, attrs, data)
+
+
+def _inner_list(nested, inner):
+    """The values of the ``inner`` attributes in a pyroute2 nested attribute (its 'attrs' pairs)."""
+    try:
+        return [value for name, value in nested['attrs'] if name == inner]
+    except (KeyError, TypeError, ValueError):
+        return []
 
 
 def parse_addr(msg):

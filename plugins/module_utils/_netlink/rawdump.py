@@ -69,6 +69,11 @@ IFLA_TUN_PI = 4
 IFLA_TUN_VNET_HDR = 5
 IFLA_TUN_PERSIST = 6
 IFLA_TUN_MULTI_QUEUE = 7
+IFLA_VLAN_ID = 1
+IFLA_VLAN_PROTOCOL = 5
+IFLA_MACVLAN_MODE = 1
+IFLA_MACVLAN_MACADDR = 4
+IFLA_MACVLAN_MACADDR_DATA = 5
 IFA_ADDRESS = 1
 IFA_LOCAL = 2
 
@@ -129,6 +134,20 @@ def _be16(raw):
     return _BE16.unpack_from(raw)[0]
 
 
+def _macs(raw):
+    """A nested list of IFLA_MACVLAN_MACADDR attributes -> [MAC text]."""
+    out = []
+    offset = 0
+    while offset + 4 <= len(raw):
+        length, kind = _RTATTR.unpack_from(raw, offset)
+        if length < 4:
+            break
+        if kind & 0x3fff == IFLA_MACVLAN_MACADDR:
+            out.append(_mac(raw[offset + 4:offset + length]))
+        offset += (length + 3) & ~3
+    return out
+
+
 def _ip4(raw):
     return socket.inet_ntop(socket.AF_INET, raw[:4])
 
@@ -181,6 +200,14 @@ INFO_DATA = {
         IFLA_VXLAN_PORT: ('IFLA_VXLAN_PORT', _be16),
         IFLA_VXLAN_GROUP6: ('IFLA_VXLAN_GROUP6', _ip6),
         IFLA_VXLAN_LOCAL6: ('IFLA_VXLAN_LOCAL6', _ip6),
+    },
+    'vlan': {
+        IFLA_VLAN_ID: ('IFLA_VLAN_ID', _u16),
+        IFLA_VLAN_PROTOCOL: ('IFLA_VLAN_PROTOCOL', _be16),
+    },
+    'macvlan': {
+        IFLA_MACVLAN_MODE: ('IFLA_MACVLAN_MODE', _u32),
+        IFLA_MACVLAN_MACADDR_DATA: ('IFLA_MACVLAN_MACADDR_DATA', _macs),
     },
 }
 

@@ -538,6 +538,10 @@ class Session(object):
                 under_index = link['vxlan'].pop('link_index', None)
                 under = by_index.get(under_index)
                 link['vxlan']['dev'] = under['name'] if under else ('#%d' % under_index if under_index else None)
+        for link in by_index.values():
+            if link['kind'] in parse.PARENT_KINDS:
+                # The device it was made on: {'name', 'netns'}; across namespaces only with ``peers``.
+                link['parent'] = self._parent(ref, link, by_index, peers)
         if peers:
             for link in by_index.values():
                 if link['kind'] == 'veth':
@@ -554,6 +558,16 @@ class Session(object):
         """The peer {name, netns, index} of a veth observed with ``keep_ids`` (see ``links``)."""
         by_index = dict((link_['index'], link_) for link_ in links.values())
         return self._peer(ref, link, by_index)
+
+    def _parent(self, ref, link, by_index, resolve):
+        """The parent {'name', 'netns'} of a vlan/macvlan/ipvlan (None without one). In another
+        namespace: resolved only when ``resolve``; else {'name': None, 'netns': None, 'nsid': N}."""
+        if not link.get('link_index'):
+            return None
+        if link.get('link_netnsid') is None or resolve:
+            found = self._peer(ref, link, by_index)
+            return dict((k, v) for k, v in found.items() if k != 'index')
+        return {'name': None, 'netns': None, 'nsid': link['link_netnsid']}
 
     def _peer(self, ref, link, by_index):
         index, nsid = link.get('link_index'), link.get('link_netnsid')

@@ -21,6 +21,7 @@ LINK_FIELDS = ('kind', 'index', 'mtu', 'mac', 'up', 'operstate', 'master', 'alia
 BRIDGE_FIELDS = ('stp', 'forward_delay', 'hello_time', 'max_age', 'ageing_time', 'vlan_filtering', 'priority')
 ROUTE_FIELDS = ('family', 'dst', 'gateway', 'dev', 'metric', 'table', 'proto', 'scope', 'type', 'prefsrc')
 ALL = 'all'
+DETAIL_KINDS = ('vlan', 'macvlan')
 
 
 def namespace_refs(items, netns, option='namespaces'):
@@ -103,6 +104,10 @@ def link_facts(link, gather):
             out['peer']['nsid'] = peer['nsid']
     else:
         out['peer'] = None
+    # The device a vlan/macvlan/ipvlan was made on, and the options of those kinds (issue 18).
+    parent = link.get('parent')
+    out['parent'] = None if parent is None else dict((k, parent.get(k)) for k in parent if k in ('name', 'netns', 'nsid'))
+    out['details'] = dict(link[link['kind']]) if link.get('kind') in DETAIL_KINDS and link.get(link['kind']) else None
     return out
 
 

@@ -157,7 +157,9 @@ WIRE_DATA = {
     'tun': {'IFLA_TUN_OWNER': (1, '=I'), 'IFLA_TUN_GROUP': (2, '=I'), 'IFLA_TUN_TYPE': (3, '=B'), 'IFLA_TUN_PI': (4, '=B'),
             'IFLA_TUN_VNET_HDR': (5, '=B'), 'IFLA_TUN_PERSIST': (6, '=B'), 'IFLA_TUN_MULTI_QUEUE': (7, '=B'),
             'IFLA_TUN_NUM_QUEUES': (8, '=I')},
-    'macvlan': {'IFLA_MACVLAN_MODE': (1, '=I')},
+    'macvlan': {'IFLA_MACVLAN_MODE': (1, '=I'), 'IFLA_MACVLAN_FLAGS': (2, '=H'), 'IFLA_MACVLAN_MACADDR_COUNT': (6, '=I'),
+                'IFLA_MACVLAN_MACADDR_DATA': (5 | 0x8000, lambda v: b''.join(rta(4, _mac_bytes(mac)) for _n, mac in v['attrs']))},
+    'vlan': {'IFLA_VLAN_ID': (1, '=H'), 'IFLA_VLAN_FLAGS': (2, '=II'.replace('II', 'Q')), 'IFLA_VLAN_PROTOCOL': (5, '>H')},
 }
 # Attributes the kernel sends that no reader uses (raw: skipped; pyroute2: never asked).
 NOISE = rta(13, struct.pack('=I', 1000)) + rta(23, b'\0' * 96) + rta(26 | 0x8000, rta(2 | 0x8000, rta(1, b'\0' * 4)))
@@ -236,6 +238,14 @@ CASES = {
                  {'IFLA_TUN_TYPE': 1, 'IFLA_TUN_GROUP': 65534, 'IFLA_TUN_PI': 1, 'IFLA_TUN_VNET_HDR': 0,
                   'IFLA_TUN_PERSIST': 0, 'IFLA_TUN_MULTI_QUEUE': 1}),
     'macvlan': (10, 0x1003, _with(IFLA_IFNAME='mv0', IFLA_LINK=4), 'macvlan', {'IFLA_MACVLAN_MODE': 4}),
+    'macvlan-source': (11, 0x1003, _with(IFLA_IFNAME='src0', IFLA_LINK=4, IFLA_LINK_NETNSID=1), 'macvlan',
+                       {'IFLA_MACVLAN_MODE': 16, 'IFLA_MACVLAN_FLAGS': 0, 'IFLA_MACVLAN_MACADDR_COUNT': 2,
+                        'IFLA_MACVLAN_MACADDR_DATA': {'attrs': [('IFLA_MACVLAN_MACADDR', '02:00:00:00:00:0c'),
+                                                                ('IFLA_MACVLAN_MACADDR', '02:00:00:00:00:0b')]}}),
+    'vlan-8021ad': (12, 0x1003, _with(IFLA_IFNAME='eth0.10', IFLA_LINK=2), 'vlan',
+                    {'IFLA_VLAN_ID': 10, 'IFLA_VLAN_FLAGS': 1, 'IFLA_VLAN_PROTOCOL': 0x88a8}),
+    'vlan-without-data': (13, 0x1003, _with(IFLA_IFNAME='eth0.5', IFLA_LINK=2), 'vlan', None),
+    'dummy': (14, 0x83, _with(IFLA_IFNAME='d0'), 'dummy', None),
     'device': (2, 0x1003, _with(IFLA_IFNAME='eth0'), None, None),
     'linkinfo-without-kind': (2, 0x1003, _with(IFLA_IFNAME='eth1'), None, {}),
 }
@@ -248,8 +258,22 @@ def test_raw_and_pyroute2_messages_give_the_same_link(case):
     from_pyroute2 = parse.parse_link(fake)
     assert rawdump.decode_link(body, 0, len(body)) == from_pyroute2
     assert from_pyroute2['kind'] == (kind or ('loopback' if flags & 0x8 else 'device'))
-    for key in ('bridge', 'tun', 'vxlan'):
+    for key in ('bridge', 'tun', 'vxlan', 'vlan', 'macvlan'):
         assert (key in from_pyroute2) == (kind == key), key
+
+
+def test_new_kinds_have_the_values_they_were_made_with():
+    source = {'mode': 'source', 'macs': ['02:00:00:00:00:0b', '02:00:00:00:00:0c']}
+    for case, key, want in [('macvlan-source', 'macvlan', source),
+                            ('macvlan', 'macvlan', {'mode': 'bridge', 'macs': []}),
+                            ('vlan-8021ad', 'vlan', {'id': 10, 'protocol': '802.1ad'}),
+                            ('vlan-without-data', 'vlan', {'id': None, 'protocol': None})]:
+        index, flags, attrs, kind, data = CASES[case]
+        body = both_ways(index, flags, attrs, kind, data)[0]
+        assert rawdump.decode_link(body, 0, len(body))[key] == want, case
+    # pyroute2 gives the mode by name: the same plain value
+    assert parse.parse_macvlan({'IFLA_MACVLAN_MODE': 'private'}) == {'mode': 'private', 'macs': []}
+    assert parse.parse_vlan({'IFLA_VLAN_ID': 3, 'IFLA_VLAN_PROTOCOL': 0x9100}) == {'id': 3, 'protocol': '0x9100'}
 
 
 def test_the_same_link_has_the_values_it_was_made_with():

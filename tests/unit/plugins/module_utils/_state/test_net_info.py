@@ -95,6 +95,8 @@ RAW = {
                                                 'max_age': 20.0, 'ageing_time': 300.0, 'vlan_filtering': False,
                                                 'priority': 32768}),
         'a1': link('a1', 6, 'veth', master='br0', peer=None),
+        'mv0': link('mv0', 7, 'macvlan', parent={'name': 'eth0', 'netns': 'ns2'},
+                    macvlan={'mode': 'bridge', 'macs': []}),
     },
     'routes': [
         {'family': 'ipv6', 'dst': 'fe80::/64', 'gateway': None, 'dev': 'eth0', 'metric': 256, 'table': 254,
@@ -118,12 +120,14 @@ def test_facts_links_and_peers():
     assert out['links']['eth0'] == {'kind': 'veth', 'index': 2, 'mtu': 1500, 'mac': '02:00:00:00:00:02', 'up': True,
                                     'operstate': 'up', 'master': None, 'alias': None,
                                     'addresses': ['10.0.0.2/24', 'fe80::1/64'],
-                                    'peer': {'name': 'vethX', 'netns': None}}
+                                    'peer': {'name': 'vethX', 'netns': None}, 'parent': None, 'details': None}
     assert out['links']['v1']['peer'] == {'name': 'v2', 'netns': 'ns2'}
     assert out['links']['orphan']['peer'] == {'name': None, 'netns': None, 'nsid': 5}
     assert out['links']['lo']['peer'] is None
     assert out['links']['lo']['addresses'] == ['127.0.0.1/8', '::1/128']
     assert out['links']['br0']['peer'] is None and 'bridge' not in out['links']['br0']
+    assert out['links']['mv0']['parent'] == {'name': 'eth0', 'netns': 'ns2'}
+    assert out['links']['mv0']['details'] == {'mode': 'bridge', 'macs': []}
     # every link has the same keys
     assert len(set(tuple(sorted(l)) for l in out['links'].values())) == 1
 
