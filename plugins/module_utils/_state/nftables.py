@@ -21,6 +21,8 @@ Needs no pyroute2.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.netvirt.linux.plugins.module_utils._nftables import model
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError, ValidationError
@@ -402,6 +404,10 @@ class NftablesKind(Kind):
         if 'Interface does not exist' in err and scratch:
             hint = (' (nft resolves iif/oif when it reads the rule, and the task\'s rules are printed by nft in an '
                     'empty scratch namespace: match by name with iifname/oifname)')
+        word = re.search(r'unexpected (\S+), expecting string', err)
+        if word and model.NAME_RE.match(word.group(1)):
+            hint += (" ('%s' is a word of nft's language, which nft 1.0 does not take as a name: choose another)"
+                     % word.group(1))
         raise ApplyError('option %s of %s: %s; nothing was changed: %s%s'
                          % (option, obj, what, model.error_text(err), hint), option=option, obj=obj)
 
