@@ -50,6 +50,22 @@ PRIORITY_RE = re.compile(r'^(-?\d+|[a-z]+(\s*[+-]\s*\d+)?)$')
 TIMEOUT_RE = re.compile(r'^(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$')
 JUMP_RE = re.compile(r'\b(jump|goto)\s+')
 TARGET_RE = re.compile(r'"?([A-Za-z_][A-Za-z0-9_.\-]*)"?')
+# an element with nothing the guards look for (no quote, ';', '#', brace, comma, line break; not blank)
+PLAIN_ELEMENT_RE = re.compile(r'^[^\s";#{},\x00][^";#{},\r\n\x00]*(?<=\S)\Z')
+# the same over many elements joined by newlines, in one pass
+BAD_IN_ELEMENTS_RE = re.compile(r'[";#{},\r\x00]|^\s|\s$|\n\n|[ \t]\n|\n[ \t]')
+
+
+def plain_elements(texts):
+    """Whether every text of ``texts`` (strs) is a PLAIN_ELEMENT_RE element, checked at C speed."""
+    if not texts:
+        return True
+    if set(map(type, texts)) != {str}:
+        return False
+    joined = '\n'.join(texts)
+    return joined.count('\n') == len(texts) - 1 and not BAD_IN_ELEMENTS_RE.search(joined)
+
+
 ERROR_RE = re.compile(r'^/dev/stdin:(\d+):[\d\-]+: Error: (.*)$')
 
 
@@ -68,18 +84,18 @@ def check_name(value, what):
     return value
 
 
+QUOTED_RE = re.compile(r'"[^"]*"')
+
+
 def unquoted(text):
-    """``text`` with every double-quoted string blanked out (the guards look only outside quotes)."""
-    out, quoted = [], False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-            out.append('"')
-        else:
-            out.append(' ' if quoted else ch)
-    if quoted:
+    """``text`` with the inside of every double-quoted string blanked out (the guards look only outside
+    quotes); same length as ``text``."""
+    if '"' not in text:
+        return text
+    bare = QUOTED_RE.sub(lambda m: '"' + ' ' * (len(m.group(0)) - 2) + '"', text)
+    if '"' in QUOTED_RE.sub('', text):
         raise ModelError('a double quote is not closed')
-    return ''.join(out)
+    return bare
 
 
 def check_statement(text, what, braces=True):
@@ -95,20 +111,23 @@ def check_statement(text, what, braces=True):
         if ch in bare:
             raise ModelError("%s %r has '%s' outside quotes: that would add a second command (give one "
                              "statement per list item)" % (what, text, ch))
-    depth = 0
-    for ch in bare:
-        if ch in '{}' and not braces:
+    if '{' in bare or '}' in bare:
+        if not braces:
             raise ModelError("%s %r has a brace outside quotes" % (what, text))
-        depth += {'{': 1, '}': -1}.get(ch, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        raise ModelError('%s %r has unbalanced braces outside quotes' % (what, text))
+        depth = 0
+        for ch in bare:
+            depth += {'{': 1, '}': -1}.get(ch, 0)
+            if depth < 0:
+                break
+        if depth != 0:
+            raise ModelError('%s %r has unbalanced braces outside quotes' % (what, text))
     return text.strip()
 
 
 def jumps(text):
     """Chains a rule (or a verdict-map element) jumps or goes to."""
+    if 'jump' not in text and 'goto' not in text:
+        return []
     out = []
     for m in JUMP_RE.finditer(unquoted(text)):
         target = TARGET_RE.match(text, m.end())
@@ -186,7 +205,15 @@ def render_rule(rule, family):
 
 # -- the listing ----------------------------------------------------------------------------------
 def _blocks(lines, start):
-    """From lines[start] (a line ending in '{'), the index of its closing line."""
+    """From lines[start] (a line ending in '{'), the index of its closing line. nft indents with tabs and
+    closes a block on a line of its own at the opening line's indentation: found with list.index (100,000
+    elements are 50,000 lines); counting braces outside quotes when that is not there."""
+    line = lines[start]
+    closing = line[:len(line) - len(line.lstrip('\t'))] + '}'
+    try:
+        return lines.index(closing, start + 1)
+    except ValueError:
+        pass
     depth = 0
     for i in range(start, len(lines)):
         bare = unquoted(lines[i])
@@ -198,6 +225,8 @@ def _blocks(lines, start):
 
 def split_elements(text):
     """'a, b timeout 1h, c . d : jump x' -> ['a', 'b timeout 1h', 'c . d : jump x'] (top-level commas)."""
+    if '"' not in text and '{' not in text and '(' not in text:
+        return [e for e in (part.strip() for part in text.split(',')) if e]
     out, cur, depth, quoted = [], [], 0, False
     for ch in text:
         if ch == '"':
@@ -224,14 +253,10 @@ def _parse_set(lines):
     while i < len(lines):
         line = lines[i].strip()
         if line.startswith('elements = {'):
-            j, depth = i, 0
-            while j < len(lines):
-                bare = unquoted(lines[j])
-                depth += bare.count('{') - bare.count('}')
-                if depth <= 0:
-                    break
-                j += 1
-            body = ' '.join(l.strip() for l in lines[i:j + 1])
+            j = i
+            while j < len(lines) - 1 and not lines[j].rstrip().endswith('}'):
+                j += 1      # nft ends every continuation line with ',' and the last with ' }'
+            body = ' '.join(lines[i:j + 1]).strip()
             body = body[len('elements = {'):].rstrip()
             if body.endswith('}'):
                 body = body[:-1]
@@ -244,11 +269,12 @@ def _parse_set(lines):
     return header, elements
 
 
-def parse_listing(text):
+def parse_listing(text, wanted=None):
     """``nft -s list ruleset`` -> {(family, name): table}; a table is
     {'family', 'name', 'comment', 'flags', 'chains': {name: {'header': [lines], 'rules': [texts]}},
     'chain_order', 'sets': {name: {'kind': 'set'|'map', 'header': [lines], 'elements': [texts]}},
-    'set_order', 'other': [object lines this collection does not manage]}."""
+    'set_order', 'other': [object lines this collection does not manage]}. ``wanted``: a set of (family, name)
+    parsed in full; the other tables only to their comment (None: every table in full)."""
     lines = text.splitlines()
     tables = {}
     i = 0
@@ -262,6 +288,13 @@ def parse_listing(text):
         family, name = m.group(1), m.group(2).strip('"')
         table = {'family': family, 'name': name, 'comment': None, 'flags': None, 'chains': {}, 'chain_order': [],
                  'sets': {}, 'set_order': [], 'other': []}
+        if wanted is not None and (family, name) not in wanted:
+            second = lines[i + 1].strip() if i + 1 < end else ''
+            if second.startswith('comment "'):
+                table['comment'] = second[len('comment "'):-1]
+            tables[(family, name)] = table
+            i = end + 1
+            continue
         j = i + 1
         while j < end:
             inner = lines[j].strip()
@@ -367,9 +400,9 @@ def _sets_lines(table, sets, known=None):
         out.append(('add %s %s %s %s { %s }' % ('map' if spec.get('map') else 'set', fam, name, spec['name'],
                                                 set_header(spec)), spec['option']))
     for spec in sets:
-        skip = (known or {}).get(spec['name'], ())
-        out.extend(element_lines('add', table, spec['name'],
-                                 [(e, o) for e, o in spec['elements'] if e not in skip]))
+        skip = (known or {}).get(spec['name'])
+        elements = [(e, o) for e, o in spec['elements'] if e not in skip] if skip else spec['elements']
+        out.extend(element_lines('add', table, spec['name'], elements))
     return out
 
 
@@ -379,11 +412,11 @@ def element_lines(verb, table, set_name, elements):
     if not elements:
         return []
     head = '%s element %s %s %s {' % (verb, table['family'], table['name'], set_name)
-    out = []
-    last = len(elements) - 1
-    for i, (text, option) in enumerate(elements):
-        line = ('%s %s' % (head, text) if i == 0 else ' ' + text) + (' }' if i == last else ',')
-        out.append((line, option))
+    out = [(' %s,' % text, option) for text, option in elements]
+    first, last = elements[0], elements[-1]
+    out[0] = ('%s %s%s' % (head, first[0], ',' if len(elements) > 1 else ' }'), first[1])
+    if len(elements) > 1:
+        out[-1] = (' %s }' % last[0], last[1])
     return out
 
 
@@ -399,6 +432,11 @@ def digest(value):
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode('utf-8')).hexdigest()[:32]
 
 
+def digest_lines(texts):
+    """The fingerprint of a set of element texts (order does not count)."""
+    return hashlib.sha256('\n'.join(sorted(texts)).encode('utf-8')).hexdigest()[:32]
+
+
 def given_parts(table):
     """The fingerprints of what the task gives, part by part (the ownership record keeps them)."""
     out = {}
@@ -406,7 +444,7 @@ def given_parts(table):
         out['chain ' + chain['name']] = digest([chain_header(chain, table['family']), [t for t, _o in chain['rules']]])
     for spec in table['sets']:
         out['set ' + spec['name']] = digest(set_header(spec))
-        out['elements ' + spec['name']] = digest(sorted(e for e, _o in spec['elements']))
+        out['elements ' + spec['name']] = digest_lines([e for e, _o in spec['elements']])
     return out
 
 
@@ -416,7 +454,7 @@ def listed_parts(model):
         out['chain ' + name] = digest([chain['header'], chain['rules']])
     for name, spec in model['sets'].items():
         out['set ' + name] = digest(spec['header'])
-        out['elements ' + name] = digest(sorted(spec['elements']))
+        out['elements ' + name] = digest_lines(spec['elements'])
     return out
 
 

@@ -129,8 +129,9 @@ class NftablesKind(Kind):
             for text, roption in chain['rules']:
                 self._jumps(text, names, roption, obj)
         for spec in table['sets']:
-            for text, eoption in spec['elements']:
-                self._jumps(text, names, eoption, obj)
+            if spec.get('map'):     # a verdict map's element may jump
+                for text, eoption in spec['elements']:
+                    self._jumps(text, names, eoption, obj)
         if table['state'] == 'absent' and (table['chains'] or table['sets']):
             _fail(option + '.state', obj, 'state=absent removes the whole table: give no chains, sets or maps')
         return table
@@ -224,23 +225,32 @@ class NftablesKind(Kind):
             _fail(option + '.timeout', obj, 'timeout %r is not in nft form (1h, 30m, 1d2h, 500ms)' % spec['timeout'])
         spec['size'] = given.get('size')
         spec['auto_merge'] = bool(given.get('auto_merge'))
-        seen = {}
-        for k, element in enumerate(given.get('elements') or []):
-            eoption = '%s.elements[%d]' % (option, k)
-            if isinstance(element, bool) or not isinstance(element, (str, int)):
-                _fail(eoption, obj, 'an element is a string (or a number), e.g. 10.0.0.1, "80 : accept"')
-            text = str(element)
-            try:
-                text = model.check_statement(text, 'the element', braces=False)
-                if ',' in model.unquoted(text):
-                    raise model.ModelError("the element %r has ',' outside quotes: give one element per list item"
-                                           % text)
-            except model.ModelError as exc:
-                _fail(eoption, obj, exc.msg)
-            if text in seen:
-                _fail(eoption, obj, 'the same element as %s (%s)' % (seen[text], text))
-            seen[text] = eoption
-            spec['elements'].append((text, eoption))
+        given_elements = given.get('elements') or []
+        if model.plain_elements(given_elements):
+            # the common case, in bulk (100,000 elements): nothing a guard looks for
+            texts = list(given_elements)
+        else:
+            texts = []
+            for k, element in enumerate(given_elements):
+                eoption = '%s.elements[%d]' % (option, k)
+                if isinstance(element, bool) or not isinstance(element, (str, int)):
+                    _fail(eoption, obj, 'an element is a string (or a number), e.g. 10.0.0.1, "80 : accept"')
+                try:
+                    text = model.check_statement(str(element), 'the element', braces=False)
+                    if ',' in model.unquoted(text):
+                        raise model.ModelError("the element %r has ',' outside quotes: give one element per list "
+                                               "item" % text)
+                except model.ModelError as exc:
+                    _fail(eoption, obj, exc.msg)
+                texts.append(text)
+        options = ['%s.elements[%d]' % (option, k) for k in range(len(texts))]
+        if len(set(texts)) != len(texts):
+            seen = {}
+            for text, eoption in zip(texts, options):
+                if text in seen:
+                    _fail(eoption, obj, 'the same element as %s (%s)' % (seen[text], text))
+                seen[text] = eoption
+        spec['elements'] = list(zip(texts, options))
         return spec
 
     # -- observe -------------------------------------------------------------------------------
@@ -261,7 +271,7 @@ class NftablesKind(Kind):
         listing = ''
         if exists:
             listing = self._list(desired['tables'][0]['obj'])
-        current = model.parse_listing(listing)
+        current = model.parse_listing(listing, set((t['family'], t['name']) for t in desired['tables']))
         observed = {'netns': netns, 'listing': listing, 'tables': {}}
         scratch = []       # (table, need) whose parts nft must print first
         for table in desired['tables']:
@@ -390,8 +400,8 @@ class NftablesKind(Kind):
 
     @staticmethod
     def _text(lines):
-        """[(line, option)] -> (text, {line number: option})."""
-        return '\n'.join(l for l, _o in lines) + '\n', dict((n + 1, o) for n, (_l, o) in enumerate(lines))
+        """[(line, option)] -> (text, Lines: the option of a line number, looked up only on an error)."""
+        return '\n'.join([l for l, _o in lines]) + '\n', Lines(lines)
 
     def _refused(self, err, options, obj, what, scratch=False):
         found = model.error_lines(err)
@@ -420,7 +430,9 @@ class NftablesKind(Kind):
             entry = observed['tables'][key]
             obj, fam, name = table['obj'], table['family'], table['name']
             label = '%s (%s)' % (obj, ns_label(netns))
-            before = model.render(table, self._ordered(entry['current'], entry['listed']))
+            # the texts of the diff (elements sorted) only when a diff is asked for: 100,000 elements
+            render = model.render if ctx.diff else (lambda _t, _m: '')
+            before = render(table, self._ordered(entry['current'], entry['listed']))
             if table['state'] == 'absent':
                 if entry['current'] is not None:
                     plan.add('nft', netns, obj, {'lines': {WHOLE: [('delete table %s %s' % (fam, name),
@@ -435,11 +447,11 @@ class NftablesKind(Kind):
                 plan.add('nft', netns, obj, {'lines': {WHOLE: lines}}, option=table['option'],
                          text='create table %s %s (%d chains, %d rules, %d sets and maps, %d elements)'
                          % (fam, name, len(table['chains']), nrules, len(table['sets']), nelem))
-                plan.record(label, before, model.render(table, self._given_model(table)))
+                plan.record(label, before, render(table, self._given_model(table)) if ctx.diff else '')
                 continue
             canon = entry['canon']
             self._plan_update(plan, netns, table, entry['listed'], canon)
-            plan.record(label, before, model.render(table, canon))
+            plan.record(label, before, render(table, canon))
         return plan
 
     @staticmethod
@@ -624,6 +636,18 @@ class NftablesKind(Kind):
                 ctx.warn('could not write the nftables ownership record %s: %s' % (self.record.path, exc))
         if self.nft is not None:
             self.nft.close()
+
+
+class Lines(object):
+    """The option of each line of a transaction (1-based), as nft numbers them in its errors."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def get(self, number, default=None):
+        if number is None or not 1 <= number <= len(self.lines):
+            return default
+        return self.lines[number - 1][1]
 
 
 def _base(header):

@@ -144,3 +144,27 @@ def test_given_parts_change_with_the_text():
     a = model.given_parts(table())
     b = model.given_parts(table(chains=[dict(table()['chains'][0], policy='accept'), table()['chains'][1]]))
     assert a['chain c'] != b['chain c'] and a['chain later'] == b['chain later'] and a['set s'] == b['set s']
+
+
+@pytest.mark.parametrize('texts, plain', [
+    (['10.0.0.1', '10.0.0.2 timeout 1h', '22 : jump x'], True), ([], True),
+    (['a', 'b,c'], False), (['a', ' b'], False), (['a ', 'b'], False), (['a', ''], False), (['a\nb'], False),
+    (['a', 'b"'], False), (['a;'], False), (['{a}'], False), ([1, 'a'], False),
+])
+def test_plain_elements_in_bulk_agrees_with_the_one_by_one_check(texts, plain):
+    assert model.plain_elements(texts) is plain
+    assert plain == all(isinstance(t, str) and bool(model.PLAIN_ELEMENT_RE.match(t)) for t in texts)
+
+
+def test_only_the_wanted_tables_are_parsed_in_full():
+    tables = model.parse_listing(LISTING, wanted={('ip', 'filter')})
+    assert tables[('inet', 't')]['chains'] == {} and model.owned(tables[('inet', 't')])
+    assert tables[('ip', 'filter')]['chain_order'] == ['INPUT']
+
+
+def test_element_lines():
+    t = {'family': 'ip', 'name': 'n'}
+    assert model.element_lines('add', t, 's', [('a', 'o0')]) == [('add element ip n s { a }', 'o0')]
+    assert model.element_lines('delete', t, 's', [('a', 'o0'), ('b', 'o1'), ('c', 'o2')]) == [
+        ('delete element ip n s { a,', 'o0'), (' b,', 'o1'), (' c }', 'o2')]
+    assert model.element_lines('add', t, 's', []) == []
