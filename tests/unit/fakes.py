@@ -440,11 +440,12 @@ def run_steps(kind, given, io=None, check_mode=False, diff=True):
 class FakeNftables(object):
     """``ctx.io.nftables`` without nft: ``listing`` is what ``nft -s list ruleset`` prints in the
     target, ``scratch`` what it prints in the scratch namespace after a load there; ``refuse``
-    {'target'|'scratch'|'check': stderr} makes that load fail (rc 1). ``loads``: (where, check, text) in
+    {'target'|'scratch'|'check': stderr} makes that load fail (rc 1); ``available``: whether nft is installed. ``loads``: (where, check, text) in
     order; ``log``: what Nft ran. ``Record(identity)`` keeps its data in ``records`` (shared, so a test can
     run a kind twice)."""
 
-    def __init__(self, listing='', scratch='', refuse=None, records=None):
+    def __init__(self, listing='', scratch='', refuse=None, records=None, available=True):
+        self.available = available
         self.listing = listing
         self.scratch = scratch
         self.refuse = dict(refuse or {})
@@ -458,6 +459,9 @@ class FakeNftables(object):
             def __init__(self, ref):
                 self.ref = ref
                 self.log = fake.log
+
+            def available(self):
+                return fake.available
 
             def list_ruleset(self, where='target'):
                 self.log.append('%s: nft -s list ruleset' % where)

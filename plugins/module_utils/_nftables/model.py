@@ -336,6 +336,18 @@ def parse_listing(text, wanted=None):
     return tables
 
 
+def summary(tables):
+    """parse_listing's tables -> what net_info reports: [{family, name, comment, chains: {name: rules},
+    rules, sets: {name: elements}, elements}] sorted by family and name."""
+    out = []
+    for (family, name), table in sorted(tables.items()):
+        chains = dict((c, len(table['chains'][c]['rules'])) for c in table['chain_order'])
+        sets = dict((n, len(table['sets'][n]['elements'])) for n in table['set_order'])
+        out.append({'family': family, 'name': name, 'comment': table['comment'], 'chains': chains,
+                    'rules': sum(chains.values()), 'sets': sets, 'elements': sum(sets.values())})
+    return out
+
+
 def owned(table):
     return table is not None and table.get('comment') == MARK
 
