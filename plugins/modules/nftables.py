@@ -206,6 +206,10 @@ notes:
   - Set elements with a timeout are listed with C(nft -s) (no C(expires)), so a running timer is no change.
   - Rules that refer to objects this module does not manage (named counters, quotas, flowtables) cannot be
     printed in the scratch namespace.
+  - nft 1.0 takes no quoted names, so a table, chain, set or map named like a word of nft's language (C(set),
+    C(map), C(fwd), ...) is refused by nft; the task fails naming the option and saying so.
+  - Two tasks on the same namespace at once are not serialised; each commit is atomic, and the ownership record
+    is written whole (a temporary file renamed).
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.ATTRIBUTES
