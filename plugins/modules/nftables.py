@@ -145,7 +145,8 @@ options:
             type: str
           elements:
             description:
-              - The elements, compared as a set, each in nft's syntax - V(10.0.0.1), V(10.0.0.0/24), V(80),
+              - >-
+                The elements, compared as a set, each in nft's syntax - V(10.0.0.1), V(10.0.0.0/24), V(80),
                 V(10.0.0.1 . 443), V(10.0.0.1 timeout 1h); of a map V(KEY : VALUE) (V(80 : 10.0.0.2 . 8080),
                 V(10.0.0.1 : drop), V(22 : jump ssh_in)). One element an item.
             type: list
@@ -189,7 +190,8 @@ options:
             type: str
           elements:
             description:
-              - The elements, compared as a set, each in nft's syntax - V(10.0.0.1), V(10.0.0.0/24), V(80),
+              - >-
+                The elements, compared as a set, each in nft's syntax - V(10.0.0.1), V(10.0.0.0/24), V(80),
                 V(10.0.0.1 . 443), V(10.0.0.1 timeout 1h); of a map V(KEY : VALUE) (V(80 : 10.0.0.2 . 8080),
                 V(10.0.0.1 : drop), V(22 : jump ssh_in)). One element an item.
             type: list
