@@ -40,9 +40,11 @@ options:
         forwarding database to it (and implies V(bridges)).
       - V(fdb) is not gathered by default, since it can be long (one entry per MAC address learned on
         every port).
+      - V(nftables) adds the namespace's nftables tables (one C(nft -s list ruleset) inside it; not gathered by
+        default; needs nft, else a warning and C(nftables=null)).
     type: list
     elements: str
-    choices: [links, addresses, routes, bridges, fdb]
+    choices: [links, addresses, routes, bridges, fdb, nftables]
     default: [links, addresses, routes, bridges]
 extends_documentation_fragment:
   - netvirt.linux.netns
@@ -187,6 +189,17 @@ namespaces:
           with C(mac), C(port), C(vlan), C(permanent), C(self), sorted by port and MAC).
       type: dict
       returned: when V(bridges) or V(fdb) is gathered
+    nftables:
+      description:
+        - The namespace's nftables tables (every owner's), sorted by family and name, each with C(family), C(name),
+          C(comment) (C(netvirt.linux) on a table made by M(netvirt.linux.nftables)), C(chains) (name - number of
+          rules), C(rules) (in all), C(sets) (sets and maps, name - number of elements) and C(elements) (in all).
+      type: list
+      elements: dict
+      returned: when V(nftables) is gathered
+      sample:
+        - {family: inet, name: web, comment: netvirt.linux, chains: {input: 3}, rules: 3, sets: {admins: 2},
+           elements: 2}
 current:
   description:
     - The module's own namespace, with the same keys as each item of RV(namespaces). Separate from

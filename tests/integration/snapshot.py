@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Print the network state of this (sandbox) machine as JSON, read with iproute2 rather than the
 collection's own code: named namespaces, and per namespace (the current one as "") its links,
-global addresses, routes, iptables rules and qdiscs (both backends, both IP versions, counters and
-comment lines left out). Tests compare two snapshots to prove a failed task left nothing."""
+global addresses, routes, iptables rules (both backends, both IP versions, counters and comment
+lines left out), qdiscs, and the nftables ruleset as `nft list ruleset` prints it. Tests compare two
+snapshots to prove a failed task left nothing."""
 
 import json
 import os
@@ -25,7 +26,8 @@ def namespace(ns):
     routes = sorted('%s via %s dev %s' % (r.get('dst'), r.get('gateway'), r.get('dev'))
                     for r in ip(ns, 'route', 'show', 'table', 'all')
                     if r.get('table') != 'local' and r.get('protocol') != 'kernel')
-    return {'links': links, 'addresses': addrs, 'routes': routes, 'iptables': iptables(ns), 'qdiscs': qdiscs(ns)}
+    return {'links': links, 'addresses': addrs, 'routes': routes, 'iptables': iptables(ns), 'qdiscs': qdiscs(ns),
+            'nftables': nftables(ns)}
 
 
 def qdiscs(ns):
@@ -36,6 +38,13 @@ def qdiscs(ns):
     return sorted('%s %s %s %s' % (q.get('dev'), q.get('kind'), q.get('handle'),
                                    json.dumps(q.get('options'), sort_keys=True))
                   for q in json.loads(out or '[]'))
+
+
+def nftables(ns):
+    """`nft list ruleset`, byte for byte (a refused nftables task must leave it identical)."""
+    argv = (['ip', 'netns', 'exec', ns] if ns else []) + ['nft', 'list', 'ruleset']
+    return subprocess.run(argv, check=False, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          universal_newlines=True).stdout
 
 
 def iptables(ns):

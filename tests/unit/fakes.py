@@ -412,12 +412,12 @@ class FakeIo(object):
     """``ctx.io`` without a kernel. ``applied``: ('apply_plan' or 'fast_apply', [action op/obj ...])
     in order; ``on_apply(actions)``: what the kernel does meanwhile (e.g. change the session's
     links for the read-back). ``probes``: the engine.Probe objects run; those to an address in
-    ``reachable`` get a reply, the others time out. ``iptables``/``canon``: whatever the test
+    ``reachable`` get a reply, the others time out. ``iptables``/``canon``/``nftables``: whatever the test
     hands in (the real canon is pure over a runner). ``persist``: a FakePersistHost; ``library``:
     what replay_library() returns; ``run_command``: argv -> (rc, out, err), or None."""
 
     def __init__(self, session=None, records=None, reachable=(), iptables=None, canon=None, on_apply=None,
-                 fail_apply=None, persist=None, library=None, run_command=None):
+                 fail_apply=None, persist=None, library=None, run_command=None, nftables=None):
         self.session = session if session is not None else FakeSession()
         self.persist = persist if persist is not None else FakePersistHost()
         self.library = dict(FAKE_LIBRARY if library is None else library)
@@ -426,6 +426,7 @@ class FakeIo(object):
         self.lock = FakeLocks()
         self.process = FakeProcess()
         self.iptables = iptables
+        self.nftables = nftables
         if canon is None:
             from ansible_collections.netvirt.linux.plugins.module_utils._iptables import canon as canon_module
             canon = canon_module
@@ -495,3 +496,67 @@ def run_steps(kind, given, io=None, check_mode=False, diff=True):
     finally:
         kind.close(ctx)
     return ran
+
+
+# -- nft ------------------------------------------------------------------------------------------
+class FakeNftables(object):
+    """``ctx.io.nftables`` without nft: ``listing`` is what ``nft -s list ruleset`` prints in the
+    target, ``scratch`` what it prints in the scratch namespace after a load there; ``refuse``
+    {'target'|'scratch'|'check': stderr} makes that load fail (rc 1); ``available``: whether nft is installed. ``loads``: (where, check, text) in
+    order; ``log``: what Nft ran. ``Record(identity)`` keeps its data in ``records`` (shared, so a test can
+    run a kind twice)."""
+
+    def __init__(self, listing='', scratch='', refuse=None, records=None, available=True):
+        self.available = available
+        self.listing = listing
+        self.scratch = scratch
+        self.refuse = dict(refuse or {})
+        self.records = records if records is not None else {}
+        self.loads = []
+        self.log = []
+        self.saved = 0
+        fake = self
+
+        class Nft(object):
+            def __init__(self, ref):
+                self.ref = ref
+                self.log = fake.log
+
+            def available(self):
+                return fake.available
+
+            def list_ruleset(self, where='target'):
+                self.log.append('%s: nft -s list ruleset' % where)
+                return 0, fake.listing if where == 'target' else fake.scratch, ''
+
+            def load(self, text, check=False, where='target'):
+                self.log.append('%s: nft %s-f -' % (where, '--check ' if check else ''))
+                fake.loads.append((where, check, text))
+                err = fake.refuse.get('check' if check else where)
+                return (1, '', err) if err else (0, '', '')
+
+            def reset_scratch(self):
+                pass
+
+            def close(self):
+                pass
+
+        class Record(object):
+            def __init__(self, identity):
+                self.path = 'fake'
+                self.data = fake.records
+
+            def get(self, key):
+                return self.data.get(key) or {}
+
+            def put(self, key, value):
+                if value is None:
+                    self.data.pop(key, None)
+                else:
+                    self.data[key] = value
+
+            def save(self):
+                fake.saved += 1
+
+        self.Nft = Nft
+        self.Record = Record

@@ -6,7 +6,7 @@
 Floors of plugins/module_utils, bottom to top:
 
 0. ``_vocab``      the shared vocabulary: imports nothing of the collection;
-1. ``_netlink``, ``_iptables``, ``_probe``, ``_host``: kernel and host I/O (and the pure models
+1. ``_netlink``, ``_iptables``, ``_nftables``, ``_probe``, ``_host``: kernel and host I/O (and the pure models
    beside it): import ``_vocab`` and their own folder only, never each other;
 2. ``_state``      the planners: ``_vocab``, ``_state``, and of floor 1 only files that touch no
    kernel (found, not listed: a file is I/O when it imports one of IO_STDLIB, pyroute2, or an I/O
@@ -31,7 +31,7 @@ PREFIX = 'ansible_collections.netvirt.linux.plugins.'
 PYROUTE2_FILE = 'module_utils/_netlink/loader.py'
 IO_STDLIB = frozenset(['socket', 'subprocess', 'ctypes', 'fcntl', 'select', 'selectors', 'signal', 'resource', 'pyroute2'])
 
-FLOORS = {'_vocab': 0, '_netlink': 1, '_iptables': 1, '_probe': 1, '_host': 1, '_state': 2, '_runner': 3}
+FLOORS = {'_vocab': 0, '_netlink': 1, '_iptables': 1, '_probe': 1, '_host': 1, '_nftables': 1, '_state': 2, '_runner': 3}
 
 
 def imports_of(path):

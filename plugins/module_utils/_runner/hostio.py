@@ -38,6 +38,21 @@ class Io(object):
         return canon
 
     @property
+    def nftables(self):
+        """Nft(ref), Record(identity): the nft binary inside a namespace, the ownership record."""
+        from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command as tools
+        from ansible_collections.netvirt.linux.plugins.module_utils._nftables import command
+        session = self.session
+
+        class Nftables(object):
+            Record = command.Record
+
+            @staticmethod
+            def Nft(ref):   # pylint: disable=invalid-name
+                return command.Nft(session, ref, tools.spawn, tools.which)
+        return Nftables
+
+    @property
     def lock(self):
         """Lock: flocks under /run/netvirt."""
         from ansible_collections.netvirt.linux.plugins.module_utils._host import lock

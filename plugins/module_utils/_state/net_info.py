@@ -10,12 +10,13 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.netvirt.linux.plugins.module_utils._nftables import model as nftables_model
 from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
-GATHER = ['links', 'addresses', 'routes', 'bridges', 'fdb']
+GATHER = ['links', 'addresses', 'routes', 'bridges', 'fdb', 'nftables']
 DEFAULT_GATHER = ['links', 'addresses', 'routes', 'bridges']
 LINK_FIELDS = ('kind', 'index', 'mtu', 'mac', 'up', 'operstate', 'master', 'alias')
 BRIDGE_FIELDS = ('stp', 'forward_delay', 'hello_time', 'max_age', 'ageing_time', 'vlan_filtering', 'priority')
@@ -142,6 +143,9 @@ def facts(raw, gather):
                 bridge['fdb'] = sorted((dict(e) for e in (raw.get('fdb') or {}).get(name) or []), key=fdb_key)
             bridges[name] = bridge
         out['bridges'] = bridges
+    if 'nftables' in gather:
+        listing = raw.get('nftables')
+        out['nftables'] = None if listing is None else nftables_model.summary(nftables_model.parse_listing(listing))
     return out
 
 
@@ -188,7 +192,25 @@ class NetInfoKind(Kind):
         if 'fdb' in gather:
             raw['fdb'] = dict((name, session.fdb(ref, name, links))
                               for name, link in sorted(links.items()) if link.get('kind') == 'bridge')
+        if 'nftables' in gather:
+            raw['nftables'] = NetInfoKind.nft_listing(ref, ctx)
         return raw
+
+    @staticmethod
+    def nft_listing(ref, ctx):
+        """`nft -s list ruleset` inside the namespace (one read), or None with a warning."""
+        nft = ctx.io.nftables.Nft(ref)
+        if not nft.available():
+            ctx.warn('nft is not installed: the nftables tables of %s are not reported' % ns_label(ref))
+            return None
+        try:
+            rc, out, err = nft.list_ruleset()
+        finally:
+            nft.close()
+        if rc != 0:
+            ctx.warn('nft list ruleset failed in %s: %s' % (ns_label(ref), nftables_model.error_text(err)))
+            return None
+        return out
 
     def plan(self, desired, observed, ctx):
         return Plan()  # gathering facts never changes anything

@@ -70,7 +70,7 @@ def test_gather_set_refused():
 def test_argument_spec_default_matches_docs():
     spec = NetInfoKind.argument_spec
     assert spec['gather']['default'] == ['links', 'addresses', 'routes', 'bridges']
-    assert spec['gather']['choices'] == ['links', 'addresses', 'routes', 'bridges', 'fdb']
+    assert spec['gather']['choices'] == ['links', 'addresses', 'routes', 'bridges', 'fdb', 'nftables']
     assert spec['namespaces'] == {'type': 'list', 'elements': 'raw'}
 
 
