@@ -56,7 +56,7 @@ def module(work, given):
     with open(path, 'w') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': given}, handle)
     start = time.time()
-    proc = subprocess.run([PY, MODULE, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.run([PY, MODULE, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
                           universal_newlines=True, env=dict(os.environ, PYTHONPATH=COLLECTIONS))
     wall = time.time() - start
     out = json.loads(proc.stdout)

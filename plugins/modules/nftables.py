@@ -37,6 +37,8 @@ description:
     make, in the same transaction).
   - nft runs inside the namespace (the task's thread enters it with setns(2) and starts nft from there, as an
     argument list). The task needs no pyroute2 and no Python binding of libnftables.
+author:
+  - netvirt.linux maintainers (@netvirt)
 options:
   tables:
     description: The tables.

@@ -76,7 +76,7 @@ def main():
         env.pop('PYTHONHOME', None)
         for label, tasks in PAIRS:
             out = report['pairs'][label] = []
-            for _ in range(rounds):
+            for _round in range(rounds):
                 clean()
                 results = [None] * len(tasks)
                 start = threading.Barrier(len(tasks))

@@ -172,7 +172,7 @@ def main():
         env.pop('PYTHONHOME', None)
         runner = Runner(python, workdir, env)
         report['empty'] = empty = state()
-        _, took = runner.killed(lab(size))          # a clean build, timed from its apply's start
+        _done, took = runner.killed(lab(size))        # a clean build, timed from its apply's start
         report['apply_seconds'] = round(took, 4)
         report['built'] = built = state()
         report['clean_rerun'] = runner.run(lab(size))

@@ -435,8 +435,8 @@ class NftablesKind(Kind):
             before = render(table, self._ordered(entry['current'], entry['listed']))
             if table['state'] == 'absent':
                 if entry['current'] is not None:
-                    plan.add('nft', netns, obj, {'lines': {WHOLE: [('delete table %s %s' % (fam, name),
-                                                                     table['option'] + '.state')]}},
+                    line = ('delete table %s %s' % (fam, name), table['option'] + '.state')
+                    plan.add('nft', netns, obj, {'lines': {WHOLE: [line]}},
                              option=table['option'] + '.state', text='delete table %s %s' % (fam, name))
                 plan.record(label, before, '')
                 continue

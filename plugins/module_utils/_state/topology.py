@@ -412,7 +412,7 @@ class TopologyKind(Kind):
                     option_of.setdefault(item['peer']['netns'], ('links[%d].peer.netns' % i, item['obj']))
         wanted_refs.extend(ns['name'] for ns in desired['namespaces'])
         wanted_refs.extend(record['refs'])
-        wanted_refs.extend(ref for ref, _ in pending['links'] if ref not in half_made)
+        wanted_refs.extend(pair[0] for pair in pending['links'] if pair[0] not in half_made)
         if desired['purge'] or desired['state'] == 'absent':
             wanted_refs.extend(r[0] for r in record['routes'])
         for ref in wanted_refs:
@@ -821,8 +821,8 @@ class TopologyKind(Kind):
             ctx.io.fast_apply(network)
         except Exception:
             try:
-                records.write_topology(desired['name'], self.new_record(session, desired, observed, plan,
-                                                                       union=True, settle=True))
+                settled = self.new_record(session, desired, observed, plan, union=True, settle=True)
+                records.write_topology(desired['name'], settled)
             except (IOError, OSError):
                 pass    # the failure of the apply is what the task reports
             raise
@@ -866,7 +866,6 @@ class TopologyKind(Kind):
         record = {'name': desired['name'], 'namespaces': dict(observed['owned']), 'refs': [], 'routes': [],
                   'pending': pending}
         marker = alias(desired['name'])
-        ref_sort = lambda r: (r is not None, r or '')   # noqa: E731
         for action in plan.actions:
             if action.op in ('netns_delete', 'handover') and not union:
                 record['namespaces'].pop(action.params['name'], None)
@@ -877,7 +876,7 @@ class TopologyKind(Kind):
                     record['namespaces'][name] = ident[1]
                 elif union and not settle:
                     pending['namespaces'].append(name)
-        adopted = set(ref for ref, _, _ in observed.get('adopted', ()))
+        adopted = set(seen[0] for seen in observed.get('adopted', ()))
         if desired['state'] == 'present' or union:
             gone = set() if union else plan_gone(plan)
             refs = set(r for r in observed['record']['refs'] if r not in gone) | (adopted - gone)
@@ -886,7 +885,7 @@ class TopologyKind(Kind):
                     refs.add(action.netns)
                     if union:
                         pending['links'].append([action.netns, action.params['name']])
-            record['refs'] = sorted(refs, key=ref_sort)
+            record['refs'] = sorted(refs, key=_ref_sort)
             ref_of = observed['ref_of']
             added = set()
             for action in plan.actions:
@@ -904,10 +903,10 @@ class TopologyKind(Kind):
             # after a failed apply: its undo removed what it made; what survived stays owned
             pending['links'] = TopologyKind._surviving(session, pending['links'])
             record['refs'] = sorted(set(observed['record']['refs']) | adopted | set(p[0] for p in pending['links']),
-                                    key=ref_sort)
+                                    key=_ref_sort)
             record['routes'] = [list(r) for r in observed['record']['routes']]
             record['lists'] = observed['record'].get('lists') or {'namespaces': [], 'links': []}
-        pending['links'].sort(key=lambda p: (ref_sort(p[0]), p[1]))
+        pending['links'].sort(key=lambda p: (_ref_sort(p[0]), p[1]))
         return record
 
     @staticmethod
@@ -939,6 +938,11 @@ class TopologyKind(Kind):
             if found[ref] is None or name in found[ref]:
                 out.append([ref, name])
         return out
+
+
+def _ref_sort(ref):
+    """Namespace references in a stable order: the module's own (None) first, then by name."""
+    return (ref is not None, ref or '')
 
 
 def plan_gone(plan):

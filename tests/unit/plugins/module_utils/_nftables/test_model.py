@@ -12,34 +12,34 @@ from ansible_collections.netvirt.linux.plugins.module_utils._nftables import mod
 
 # nft 1.0.6's `nft -s list ruleset` of a table (elements wrapped the way nft wraps them)
 LISTING = '''table ip filter {
-	chain INPUT {
-		type filter hook input priority filter; policy accept;
-	}
+\tchain INPUT {
+\t\ttype filter hook input priority filter; policy accept;
+\t}
 }
 table inet t {
-	comment "netvirt.linux"
-	set s {
-		type ipv4_addr
-		flags interval,timeout
-		timeout 2h
-		elements = { 10.0.0.0/24 timeout 1h, 10.1.0.0/16,
-			     10.2.0.1 }
-	}
+\tcomment "netvirt.linux"
+\tset s {
+\t\ttype ipv4_addr
+\t\tflags interval,timeout
+\t\ttimeout 2h
+\t\telements = { 10.0.0.0/24 timeout 1h, 10.1.0.0/16,
+\t\t\t     10.2.0.1 }
+\t}
 
-	map m {
-		type inet_service : verdict
-		elements = { 22 : jump sub, 80 : accept }
-	}
+\tmap m {
+\t\ttype inet_service : verdict
+\t\telements = { 22 : jump sub, 80 : accept }
+\t}
 
-	chain c {
-		type filter hook input priority filter; policy accept;
-		iif "lo" tcp dport { 22, 80 } counter accept comment "a, b; {c}"
-		tcp dport vmap @m
-	}
+\tchain c {
+\t\ttype filter hook input priority filter; policy accept;
+\t\tiif "lo" tcp dport { 22, 80 } counter accept comment "a, b; {c}"
+\t\ttcp dport vmap @m
+\t}
 
-	chain sub {
-		ct state established,related accept
-	}
+\tchain sub {
+\t\tct state established,related accept
+\t}
 }
 '''
 

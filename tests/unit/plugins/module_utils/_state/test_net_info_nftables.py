@@ -10,27 +10,27 @@ from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info impo
 from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakeNftables, FakeSession, params, run_steps
 
 LISTING = '''table ip filter {
-	chain INPUT {
-		type filter hook input priority filter; policy accept;
-		tcp dport 22 accept
-	}
+\tchain INPUT {
+\t\ttype filter hook input priority filter; policy accept;
+\t\ttcp dport 22 accept
+\t}
 }
 table inet web {
-	comment "netvirt.linux"
-	set admins {
-		type ipv4_addr
-		elements = { 192.0.2.1, 192.0.2.2,
-			     192.0.2.3 }
-	}
+\tcomment "netvirt.linux"
+\tset admins {
+\t\ttype ipv4_addr
+\t\telements = { 192.0.2.1, 192.0.2.2,
+\t\t\t     192.0.2.3 }
+\t}
 
-	chain input {
-		type filter hook input priority filter; policy drop;
-		iif "lo" accept
-		ip saddr @admins accept
-	}
+\tchain input {
+\t\ttype filter hook input priority filter; policy drop;
+\t\tiif "lo" accept
+\t\tip saddr @admins accept
+\t}
 
-	chain sub {
-	}
+\tchain sub {
+\t}
 }
 '''
 

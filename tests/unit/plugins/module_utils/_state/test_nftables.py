@@ -28,21 +28,21 @@ def given(*tables, **kw):
 
 # what nft 1.0.6 prints for table() once made
 PRINTED = '''table inet t {
-	comment "netvirt.linux"
-	set s {
-		type ipv4_addr
-		elements = { 10.0.0.1, 10.0.0.2 }
-	}
+\tcomment "netvirt.linux"
+\tset s {
+\t\ttype ipv4_addr
+\t\telements = { 10.0.0.1, 10.0.0.2 }
+\t}
 
-	chain input {
-		type filter hook input priority filter; policy drop;
-		iif "lo" accept
-		jump sub
-	}
+\tchain input {
+\t\ttype filter hook input priority filter; policy drop;
+\t\tiif "lo" accept
+\t\tjump sub
+\t}
 
-	chain sub {
-		ip saddr @s accept
-	}
+\tchain sub {
+\t\tip saddr @s accept
+\t}
 }
 '''
 FOREIGN = 'table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n'
@@ -151,9 +151,9 @@ def test_changed_rules_flush_and_refill_that_chain_only():
                             {'name': 'sub', 'rules': ['ip saddr @s accept']}])
     ran = run(nft, [changed])
     assert [a.describe() for a in ran.plan.actions] == ['set the rules of chain input in table inet t (2 -> 3)']
-    assert nft.loads[-1][2].splitlines() == ['flush chain inet t input', 'add rule inet t input iif lo accept',
-                                            'add rule inet t input ct state established accept',
-                                            'add rule inet t input jump sub']
+    assert nft.loads[-1][2].splitlines() == [
+        'flush chain inet t input', 'add rule inet t input iif lo accept',
+        'add rule inet t input ct state established accept', 'add rule inet t input jump sub']
 
 
 def test_a_refused_rule_is_named_by_its_option_and_the_table():

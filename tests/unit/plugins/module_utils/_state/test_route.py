@@ -299,11 +299,11 @@ def test_a_gateway_on_no_subnet_of_the_namespace_is_refused_before_the_kernel(ch
 
 
 def test_a_gateway_on_a_device_route_is_on_link():
-    plan, _ = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'),
+    plan, _ctx = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'),
                         observed([route('192.0.2.0/24', None, dev='eth0')]))
     assert [a.op for a in plan.actions] == ['route_add']
 
 
 def test_a_gateway_in_a_namespace_check_mode_does_not_know_is_not_judged():
-    plan, _ = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'), observed(links=()), check_mode=True)
+    plan, _ctx = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'), observed(links=()), check_mode=True)
     assert [a.op for a in plan.actions] == ['route_add']

@@ -501,7 +501,6 @@ def test_an_ipv6_address_in_a_namespace_ipv6_quiet_makes_is_refused_before_the_k
     TopologyKind().desired(params(**lab))
 
 
-
 # -- an object two topologies list is shared: absent of the one that made it hands it over ----------
 def test_absent_hands_over_what_another_topology_lists_and_removes_the_rest():
     bridge = {'name': 'br0', 'kind': 'bridge', 'index': 4, 'addresses': [], 'up': True,
