@@ -19,7 +19,12 @@ MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, 'plugins', 'modul
 # Options that pass each module's argument spec, so that the library check is what fails.
 MINIMAL_ARGS = {
     'bridge': {'name': 'br0'},
+    'dummy': {'name': 'dummy0'},
     'interface': {'name': 'lo'},
+    'macvlan': {'name': 'mv0', 'link': 'eth1'},
+    'measure': {'pairs': [{'from': 'a', 'to': '10.0.0.2'}]},
+    'netem': {'interface': 'v0', 'rate': '10mbit'},
+    'nftables': {'tables': [{'name': 'nv_probe', 'family': 'inet'}]},
     'iptables': {'chain': 'INPUT', 'rules': [{'protocol': 'tcp', 'destination_port': '22', 'jump': 'ACCEPT'}]},
     'net_info': {},
     'netns': {'name': 'ns0'},
@@ -29,11 +34,12 @@ MINIMAL_ARGS = {
     'topology': {'name': 'lab'},
     'tuntap': {'name': 'tap0', 'mode': 'tap'},
     'veth': {'name': 'v0', 'peer': {'name': 'v1'}},
+    'vlan': {'name': 'eth1.100', 'link': 'eth1', 'id': 100},
     'vxlan': {'name': 'vx0', 'vni': 42},
 }
 
 # Modules that need no pyroute2: without it they must work (run in check mode here).
-WITHOUT_PYROUTE2 = {'iptables'}
+WITHOUT_PYROUTE2 = {'iptables', 'nftables'}
 
 
 def test_every_module_has_minimal_args():

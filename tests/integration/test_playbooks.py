@@ -50,7 +50,29 @@ def without_empty_tables(state):
                         kept.extend(table)
                     table = []
             ns['iptables'][tool] = kept + table
+        if ns.get('nftables'):
+            ns['nftables'] = _without_empty_nft_tables(ns['nftables'])
     return state
+
+
+NFT_EMPTY_LINE = re.compile(r'^(chain \S+ \{|type \w+ hook \w+ priority [\w+-]+; policy accept;|\}|)$')
+
+
+def _without_empty_nft_tables(listing):
+    """`nft list ruleset` without the tables that hold only base chains with policy accept and no rule:
+    the same empty iptables-nft tables as above, seen through nft."""
+    kept, table = [], []
+    for line in listing.splitlines():
+        table.append(line)
+        if line == '}':
+            body = [entry.strip() for entry in table[1:-1]]
+            chains = sum(1 for entry in body if entry.startswith('chain '))
+            bases = sum(1 for entry in body if entry.startswith('type '))
+            if chains != bases or not all(NFT_EMPTY_LINE.match(entry) for entry in body):
+                kept.extend(table)
+            table = []
+    kept.extend(table)
+    return '\n'.join(kept) + '\n' if kept else ''
 
 
 def test_without_empty_tables():
@@ -64,6 +86,20 @@ def test_without_empty_tables():
     assert without_empty_tables(snap(empty + drop)) == snap(drop)
     assert without_empty_tables(snap(chain + empty)) == snap(chain)
     assert without_empty_tables(snap(rule)) == snap(rule)
+
+    def nft(listing):
+        return {'named': [], 'namespaces': {'': {'links': [], 'nftables': listing}}}
+    empty_nft = ('table ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy accept;\n'
+                 '\t}\n}\ntable ip nat {\n\tchain PREROUTING {\n\t\ttype nat hook prerouting priority dstnat; '
+                 'policy accept;\n\t}\n\n\tchain OUTPUT {\n\t\ttype nat hook output priority -100; policy accept;\n'
+                 '\t}\n}\n')
+    drop_nft = 'table ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}\n}\n'
+    rule_nft = 'table inet t {\n\tchain c {\n\t\tip saddr 10.0.0.1 accept\n\t}\n}\n'
+    assert without_empty_tables(nft(empty_nft)) == nft('')
+    assert without_empty_tables(nft(empty_nft + drop_nft)) == nft(drop_nft)
+    assert without_empty_tables(nft(rule_nft + empty_nft)) == nft(rule_nft)
+    user_nft = 'table inet t {\n\tchain c {\n\t}\n}\n'
+    assert without_empty_tables(nft(user_nft)) == nft(user_nft)
 
 
 def recap(output):

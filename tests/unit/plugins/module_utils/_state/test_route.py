@@ -300,7 +300,7 @@ def test_a_gateway_on_no_subnet_of_the_namespace_is_refused_before_the_kernel(ch
 
 def test_a_gateway_on_a_device_route_is_on_link():
     plan, _ctx = make_plan(params(dst='10.9.0.0/16', gateway='192.0.2.1'),
-                        observed([route('192.0.2.0/24', None, dev='eth0')]))
+                           observed([route('192.0.2.0/24', None, dev='eth0')]))
     assert [a.op for a in plan.actions] == ['route_add']
 
 
