@@ -93,6 +93,21 @@ options:
       - Only namespaces created by this run are affected; IPv6 is not turned back on later.
     type: bool
     default: false
+  src:
+    description:
+      - A YAML or JSON file on the controller holding topology options (any option of this module but O(src),
+        for example O(namespaces), O(bridges) and O(links), as a mapping), read by the action plugin on the
+        controller and shipped to the module with the task's own options; the module never reads a file.
+      - Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src) (a role's C(files/), the
+        playbook's C(files/), then relative to the playbook), decrypted when vaulted, and not templated (a
+        V({{) in it is kept as it is).
+      - An option given both in the file and in the task (C(module_defaults) count as the task's) is refused,
+        naming the option and the file; so is a
+        missing, unreadable or invalid file, or a key that is not an option, before the module runs.
+      - For a large lab (a generator's output saved once, a meshnet-lab graph converted), a file costs the
+        controller much less than the same lists written in the task or templated from a variable.
+    type: path
+    version_added: 0.2.0
   namespaces:
     description: Named namespaces (under C(/var/run/netns)), as M(netvirt.linux.netns) makes them.
     type: list
@@ -482,6 +497,15 @@ options:
         required: true
 notes:
   - The top-level O(netns) is the namespace of every item that names none (default, the module's own).
+  - This module has an action plugin (it reads O(src) on the controller). Below C(-vvv) the result's
+    C(invocation) (every option echoed back) is left out of the result, as the default callback leaves it out
+    of what it prints.
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - O(src) is read on the controller.
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.PYROUTE2
