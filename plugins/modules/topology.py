@@ -570,6 +570,23 @@ EXAMPLES = r'''
   netvirt.linux.topology:
     name: pair
     state: absent
+
+# A lab kept as a file on the controller (usually under the playbook's or the role's files/; written here
+# by the example itself), for example a generator's output saved once: | netvirt.linux.tree(3, 10) | to_json
+- name: Write a lab's options as a YAML file beside the playbook, on the controller
+  ansible.builtin.copy:
+    dest: "{{ playbook_dir }}/filelab.yml"
+    mode: "0644"
+    content: |
+      namespaces: [{name: left}, {name: right}]
+      links:
+        - {name: eth0, netns: left, addresses: [10.2.0.1/30], peer: {name: eth0, netns: right, addresses: [10.2.0.2/30]}}
+  delegate_to: localhost
+
+- name: Build the lab from the file (read by the action plugin, not templated)
+  netvirt.linux.topology:
+    name: filelab
+    src: filelab.yml
 '''
 
 RETURN = r'''
