@@ -184,8 +184,8 @@ def one_src(case, result, method='src'):
             json.dump(result, handle)
         text = SRC_PLAY % {'src': src}
     else:
-        text = LITERAL_PLAY % {'options': '\n'.join('        %s: %s' % (key, json.dumps(value))
-                                                     for key, value in sorted(result.items()))}
+        lines = ['        %s: %s' % (key, json.dumps(value)) for key, value in sorted(result.items())]
+        text = LITERAL_PLAY % {'options': '\n'.join(lines)}
     with open(path, 'w') as handle:
         handle.write(text)
     for step, extra, changed in (('build', None, 'True'), ('again', None, 'False'), ('absent', {'lab_state': 'absent'}, 'True')):

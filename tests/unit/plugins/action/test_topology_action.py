@@ -91,7 +91,7 @@ class Plugin(action.ActionModule):
         self.calls.append(module_args)
         return dict(self.returns)
 
-    def _remove_tmp_path(self, path, force=False):
+    def _remove_tmp_path(self, tmp_path, force=False):
         pass
 
     class _connection(object):  # noqa: N801  pylint: disable=invalid-name
