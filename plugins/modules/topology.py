@@ -99,13 +99,13 @@ options:
         for example O(namespaces), O(bridges) and O(links), as a mapping), read by the action plugin on the
         controller and shipped to the module with the task's own options; the module never reads a file.
       - Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src) (a role's C(files/), the
-        playbook's C(files/), then relative to the playbook), decrypted when vaulted, and not templated (a
-        V({{) in it is kept as it is).
+        playbook's C(files/), then relative to the playbook), decrypted when vaulted, and not templated (Jinja2
+        expressions in it are kept as text).
       - An option given both in the file and in the task (C(module_defaults) count as the task's) is refused,
-        naming the option and the file; so is a
-        missing, unreadable or invalid file, or a key that is not an option, before the module runs.
+        naming the option and the file; so is a missing, unreadable or invalid file, or a key that is not an
+        option, before the module runs.
       - For a large lab (a generator's output saved once, a meshnet-lab graph converted), a file costs the
-        controller much less than the same lists written in the task or templated from a variable.
+        controller much less than the same lists written in the task (see the benchmark in C(bench/README.md)).
     type: path
     version_added: 0.2.0
   namespaces:
