@@ -17,6 +17,13 @@ For each case, NETVIRT_BENCH_REPEAT times (default 1; medians): the generator al
 and the module's own `elapsed`); the same again (nothing to change); the probes (the reachability task's
 wall time by the controller's clock); `state: absent`. Everything is removed between repetitions. The load
 average is printed before and after, since the machine is shared.
+
+Methods (NETVIRT_BENCH_METHODS, default "filter literal src"): `filter` is the above (the filter in the task's
+templating); `literal` writes the generator's result into the playbook as the task's options (a literal the
+controller parses, copies and templates); `src` writes the generator's result once to a JSON file and the task is only
+`netvirt.linux.topology: {src: FILE}` (read on the controller by the action plugin): build, nothing to change,
+absent (no probes). The anchor is an empty `ansible-playbook` measured in the same run; the ratios printed are
+(whole - module) / empty, the controller's cost in empty playbooks (issue 17's target: <= 1.5).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,6 +45,7 @@ PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 COLLECTIONS = os.path.join(ROOT, '.build', 'collections')
 CASES = os.environ.get('NETVIRT_BENCH_CASES', 'tree1024 grid33').split()
 REPEAT = int(os.environ.get('NETVIRT_BENCH_REPEAT', '1'))
+METHODS = os.environ.get('NETVIRT_BENCH_METHODS', 'filter literal src').split()
 
 sys.path.insert(0, COLLECTIONS)
 from ansible_collections.netvirt.linux.plugins.plugin_utils import _generators as gen  # noqa: E402  pylint: disable=wrong-import-position
@@ -77,6 +85,22 @@ PLAY = '''---
     - name: Report
       ansible.builtin.debug:
         msg: "BENCH elapsed={{ built.elapsed }} changed={{ built.changed }} namespaces={{ lab.namespaces | length }}"
+'''
+
+SRC_PLAY = '''---
+- hosts: localhost
+  gather_facts: false
+  vars:
+    lab_state: present
+  tasks:
+    - name: Lab
+      netvirt.linux.topology:
+        src: %(src)s
+        state: "{{ lab_state }}"
+      register: built
+    - name: Report
+      ansible.builtin.debug:
+        msg: "BENCH elapsed={{ built.elapsed }} changed={{ built.changed }}"
 '''
 
 PROBE = '''---
@@ -132,6 +156,56 @@ def cleanup():
 WORK = None
 
 
+LITERAL_PLAY = '''---
+- hosts: localhost
+  gather_facts: false
+  vars:
+    lab_state: present
+  tasks:
+    - name: Lab
+      netvirt.linux.topology:
+        state: "{{ lab_state }}"
+%(options)s
+      register: built
+    - name: Report
+      ansible.builtin.debug:
+        msg: "BENCH elapsed={{ built.elapsed }} changed={{ built.changed }}"
+'''
+
+
+def one_src(case, result, method='src'):
+    """The src method: the generator's result as a JSON file, the task only names it; the literal method:
+    the same options written in the task."""
+    out = {}
+    path = os.path.join(WORK, '%s-%s.yml' % (case, method))
+    if method == 'src':
+        src = os.path.join(WORK, '%s.json' % case)
+        with open(src, 'w') as handle:
+            json.dump(result, handle)
+        text = SRC_PLAY % {'src': src}
+    else:
+        lines = ['        %s: %s' % (key, json.dumps(value)) for key, value in sorted(result.items())]
+        text = LITERAL_PLAY % {'options': '\n'.join(lines)}
+    with open(path, 'w') as handle:
+        handle.write(text)
+    for step, extra, changed in (('build', None, 'True'), ('again', None, 'False'), ('absent', {'lab_state': 'absent'}, 'True')):
+        wall, found, _text = play(path, extra)
+        assert found.get('changed') == changed, (step, found)
+        out['%s %s: whole ansible-playbook' % (method, step)] = wall
+        out['%s %s: module elapsed' % (method, step)] = float(found['elapsed'])
+        if step == 'build':
+            check_built(case, result)
+    return out
+
+
+def check_built(case, result):
+    """Every namespace of the lab is there (the filter and the src runs build the same lab)."""
+    names = subprocess.run(['ip', 'netns', 'list'], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+    have = set(line.split()[0] for line in names.splitlines() if line.strip())
+    assert have == set(ns['name'] for ns in result['namespaces']), '%s: %d namespaces, %d wanted' % (
+        case, len(have), len(result['namespaces']))
+
+
 def one(case):
     lab = LABS[case]
     out = {}
@@ -139,6 +213,11 @@ def one(case):
     result = lab['call']()
     out['generator (in-process)'] = time.time() - start
     out['_counts'] = (len(result['namespaces']), len(result['bridges']), len(result['links']))
+    if 'filter' not in METHODS:
+        for method in ('literal', 'src'):
+            if method in METHODS:
+                out.update(one_src(case, result, method))
+        return out
     path = os.path.join(WORK, '%s.yml' % case)
     with open(path, 'w') as handle:
         handle.write(PLAY % {'expr': lab['expr']})
@@ -173,6 +252,11 @@ def one(case):
     out['absent: module elapsed'] = float(found['elapsed'])
     left = subprocess.run(['ip', 'netns', 'list'], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
     assert not left.strip(), 'left over: %s' % left[:200]
+    for method in ('literal', 'src'):
+        if method in METHODS:
+            out.update(one_src(case, result, method))
+            left = subprocess.run(['ip', 'netns', 'list'], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+            assert not left.strip(), 'left over: %s' % left[:200]
     return out
 
 
@@ -186,7 +270,8 @@ def main():
         with open(empty, 'w') as handle:
             handle.write('---\n- hosts: localhost\n  gather_facts: false\n  tasks: []\n')
         walls = [play(empty)[0] for _i in range(3)]
-        print('empty ansible-playbook: %.2f s (median of 3)' % statistics.median(walls))
+        anchor = statistics.median(walls)
+        print('empty ansible-playbook: %.2f s (median of 3)' % anchor)
         for case in CASES:
             runs = []
             for _i in range(REPEAT):
@@ -203,6 +288,13 @@ def main():
                 values = [run[key] for run in runs]
                 print('  %-45s %8.2f s%s' % (key, statistics.median(values),
                                              '  (%s)' % ', '.join('%.2f' % v for v in values) if REPEAT > 1 else ''))
+            print('  controller cost, (whole - module) / empty ansible-playbook (target <= 1.5):')
+            for prefix in ('build', 'again', 'absent', 'literal build', 'literal again', 'literal absent',
+                           'src build', 'src again', 'src absent'):
+                whole, module = '%s: whole ansible-playbook' % prefix, '%s: module elapsed' % prefix
+                if whole in first:
+                    spent = statistics.median([run[whole] - run[module] for run in runs])
+                    print('    %-12s %5.2f s outside the module = %4.2f x empty' % (prefix, spent, spent / anchor))
             print('  load average now %s' % loadavg())
     finally:
         cleanup()

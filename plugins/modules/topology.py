@@ -93,6 +93,21 @@ options:
       - Only namespaces created by this run are affected; IPv6 is not turned back on later.
     type: bool
     default: false
+  src:
+    description:
+      - A YAML or JSON file on the controller holding topology options (any option of this module but O(src),
+        for example O(namespaces), O(bridges) and O(links), as a mapping), read by the action plugin on the
+        controller and shipped to the module with the task's own options; the module never reads a file.
+      - Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src) (a role's C(files/), the
+        playbook's C(files/), then relative to the playbook), decrypted when vaulted, and not templated (Jinja2
+        expressions in it are kept as text).
+      - An option given both in the file and in the task (C(module_defaults) count as the task's) is refused,
+        naming the option and the file; so is a missing, unreadable or invalid file, or a key that is not an
+        option, before the module runs.
+      - For a large lab (a generator's output saved once, a meshnet-lab graph converted), a file costs the
+        controller much less than the same lists written in the task (see the benchmark in C(bench/README.md)).
+    type: path
+    version_added: 0.2.0
   namespaces:
     description: Named namespaces (under C(/var/run/netns)), as M(netvirt.linux.netns) makes them.
     type: list
@@ -482,6 +497,15 @@ options:
         required: true
 notes:
   - The top-level O(netns) is the namespace of every item that names none (default, the module's own).
+  - This module has an action plugin (it reads O(src) on the controller). Below C(-vvv) the result's
+    C(invocation) (every option echoed back) is left out of the result, as the default callback leaves it out
+    of what it prints.
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - O(src) is read on the controller.
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.PYROUTE2
@@ -546,6 +570,23 @@ EXAMPLES = r'''
   netvirt.linux.topology:
     name: pair
     state: absent
+
+# A lab kept as a file on the controller (usually under the playbook's or the role's files/; written here
+# by the example itself), for example a generator's output saved once: | netvirt.linux.tree(3, 10) | to_json
+- name: Write a lab's options as a YAML file beside the playbook, on the controller
+  ansible.builtin.copy:
+    dest: "{{ playbook_dir }}/filelab.yml"
+    mode: "0644"
+    content: |
+      namespaces: [{name: left}, {name: right}]
+      links:
+        - {name: eth0, netns: left, addresses: [10.2.0.1/30], peer: {name: eth0, netns: right, addresses: [10.2.0.2/30]}}
+  delegate_to: localhost
+
+- name: Build the lab from the file (read by the action plugin, not templated)
+  netvirt.linux.topology:
+    name: filelab
+    src: filelab.yml
 '''
 
 RETURN = r'''

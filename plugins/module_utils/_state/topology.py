@@ -191,6 +191,9 @@ class TopologyKind(Kind):
         purge={'type': 'bool', 'default': False},
         ipv6_quiet={'type': 'bool', 'default': False},
         persist={'type': 'bool', 'default': False},
+        # read on the controller by the action plugin (plugins/action/topology.py), which ships the file's
+        # options in its place; the module only sees it when run without that plugin, and refuses it
+        src={'type': 'path'},
         **dict((part.option, part.list_spec()) for part in PARTS)
     )
 
@@ -214,6 +217,12 @@ class TopologyKind(Kind):
 
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
+        if params.get('src') is not None:
+            raise ValidationError("option src of topology %s: the file %s is read on the controller by the "
+                                  "netvirt.linux.topology action plugin, which this run went around (the module was "
+                                  "run on its own); give the file's options to the module instead"
+                                  % (params.get('name'), params['src']), 'src', 'topology %s' % params.get('name'))
+        params = dict((k, v) for k, v in params.items() if k != 'src')
         name = '%s' % (params['name'],)
         if not _NAME_RE.match(name):
             raise ValidationError("option name of topology %s: 1 to 64 letters, digits, '_', '.' or '-'" % name,
