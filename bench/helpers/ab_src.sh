@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # A/B of the controller's cost of a no-change topology run (bench/README.md, generators, "A/B at one load"):
 #   NETVIRT_AB_MAIN=/work/main tools/sandbox bench/helpers/ab_src.sh [ROUNDS]
 # The 33 x 33 grid is built once; then ROUNDS times (default 5): the no-change run with the other tree's
