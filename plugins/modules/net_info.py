@@ -109,6 +109,9 @@ namespaces:
     - The requested namespaces, keyed by the reference as given (name, path, or PID as a string).
     - Each has the keys C(exists) and the gathered sections; a namespace that does not exist has
       C(exists=false) and empty sections.
+    - A link of kind C(bond) also has C(bond) with its C(mode), C(miimon), C(arp_interval), C(arp_ip_target),
+      C(xmit_hash_policy), C(lacp_rate), C(primary) and C(ports) (sorted), as the C(netvirt.linux.bond) module
+      returns them.
   returned: always
   type: dict
   sample:

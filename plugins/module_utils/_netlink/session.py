@@ -538,6 +538,9 @@ class Session(object):
                 under_index = link['vxlan'].pop('link_index', None)
                 under = by_index.get(under_index)
                 link['vxlan']['dev'] = under['name'] if under else ('#%d' % under_index if under_index else None)
+            if link.get('bond') is not None:
+                primary = by_index.get(link['bond'].pop('primary_index', None))
+                link['bond']['primary'] = primary['name'] if primary else None
         for link in by_index.values():
             if link['kind'] in parse.PARENT_KINDS:
                 # The device it was made on: {'name', 'netns'}; across namespaces only with ``peers``.

@@ -20,6 +20,7 @@ GATHER = ['links', 'addresses', 'routes', 'bridges', 'fdb', 'nftables']
 DEFAULT_GATHER = ['links', 'addresses', 'routes', 'bridges']
 LINK_FIELDS = ('kind', 'index', 'mtu', 'mac', 'up', 'operstate', 'master', 'alias')
 BRIDGE_FIELDS = ('stp', 'forward_delay', 'hello_time', 'max_age', 'ageing_time', 'vlan_filtering', 'priority')
+BOND_FIELDS = ('mode', 'miimon', 'arp_interval', 'arp_ip_target', 'xmit_hash_policy', 'lacp_rate', 'primary')
 ROUTE_FIELDS = ('family', 'dst', 'gateway', 'dev', 'metric', 'table', 'proto', 'scope', 'type', 'prefsrc')
 ALL = 'all'
 DETAIL_KINDS = ('vlan', 'macvlan')
@@ -94,8 +95,12 @@ def _dst_key(dst):
     return (0, int(net.network_address), net.prefixlen, '')
 
 
-def link_facts(link, gather):
+def link_facts(link, gather, links=None):
     out = dict((k, link.get(k)) for k in LINK_FIELDS)
+    if link.get('kind') == 'bond':
+        options = link.get('bond') or {}
+        out['bond'] = dict((k, options.get(k)) for k in BOND_FIELDS)
+        out['bond']['ports'] = sorted(n for n, l in (links or {}).items() if l.get('master') == link.get('name'))
     if 'addresses' in gather:
         out['addresses'] = sorted(link.get('addresses') or [])
     peer = link.get('peer')
@@ -127,7 +132,7 @@ def facts(raw, gather):
     out = {'exists': bool(raw.get('exists')), 'inode': raw.get('inode')}
     links = raw.get('links') or {}
     if 'links' in gather:
-        out['links'] = dict((name, link_facts(link, gather)) for name, link in links.items())
+        out['links'] = dict((name, link_facts(link, gather, links)) for name, link in links.items())
     if 'routes' in gather:
         routes = [dict((k, r.get(k)) for k in ROUTE_FIELDS) for r in raw.get('routes') or []]
         out['routes'] = sorted(routes, key=route_key)
