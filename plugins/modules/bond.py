@@ -18,8 +18,8 @@ description:
     MTU and addresses the task leaves unset. Should a step fail, the old bond is made again with its ports.
   - O(miimon), O(arp_interval), O(arp_ip_target), O(xmit_hash_policy), O(lacp_rate), O(primary), O(mtu),
     O(addresses) and O(up) are changed in place.
-  - A port is taken only when it is no port of anything else (a bridge's or another bond's port: the task fails
-    naming the port and its master; the kernel itself would move it). A port that is up is set down first, as
+  - A port is taken only when it is no port of anything else (a bridge's or another bond's port; the task fails
+    naming the port and its master, where the kernel itself would move it). A port that is up is set down first, as
     the kernel requires; the bond brings it up.
   - An existing interface named O(name) that is not a bond makes the task fail; it is never taken over,
     and never deleted by O(state=absent).

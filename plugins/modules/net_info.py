@@ -112,6 +112,8 @@ namespaces:
     - A link of kind C(bond) also has C(bond) with its C(mode), C(miimon), C(arp_interval), C(arp_ip_target),
       C(xmit_hash_policy), C(lacp_rate), C(primary) and C(ports) (sorted), as the C(netvirt.linux.bond) module
       returns them.
+    - A bridge with C(vlan_filtering) also has C(vlans), the VLANs of each of its ports and of the bridge itself
+      (under its own name) as C(bridge vlan show) lists them, each C({vids, pvid, untagged}).
   returned: always
   type: dict
   sample:

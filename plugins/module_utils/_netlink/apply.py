@@ -387,6 +387,30 @@ def _fdb_del(session, action):
     _fdb(session, action, 'del')
 
 
+# -- VLANs of a bridge port (or of the bridge itself) --------------------------------------
+def _vlan(session, action, command):
+    """`bridge vlan add|del dev NAME vid N [pvid] [untagged] [self]` through pyroute2's vlan_filter
+    (RTM_SETLINK/RTM_DELLINK, AF_BRIDGE, IFLA_AF_SPEC; measured the same on 0.7.2 and 0.9.7)."""
+    params = action.params
+    index = _index(session, action.netns, params['name'], action)
+    info = {'vid': params['vid']}
+    flags = [f for f in ('pvid', 'untagged') if params.get(f)]
+    if flags and command == 'add':
+        info['flags'] = flags
+    kwargs = {'index': index, 'vlan_info': info}
+    if params.get('self'):
+        kwargs['vlan_flags'] = 'self'     # the bridge's own VLANs (without it: EOPNOTSUPP)
+    session.socket(action.netns).vlan_filter(command, **kwargs)
+
+
+def _vlan_add(session, action):
+    _vlan(session, action, 'add')
+
+
+def _vlan_del(session, action):
+    _vlan(session, action, 'del')
+
+
 # -- sysctl ---------------------------------------------------------------------------------
 def _sysctl_set(session, action):
     session.write_sysctl(action.netns, action.params['path'], action.params['value'])
@@ -417,6 +441,8 @@ OPS = {
     'qdisc_add': tc.qdisc_add,
     'qdisc_change': tc.qdisc_change,
     'qdisc_delete': tc.qdisc_delete,
+    'vlan_add': _vlan_add,
+    'vlan_del': _vlan_del,
 }
 
 

@@ -346,3 +346,32 @@ def parse_fdb(msg):
         'master_index': _attr(msg, 'NDA_MASTER'),
         'dst': str(ipaddress.ip_address(dst)) if dst else None,
     }
+
+
+# -- bridge VLANs (AF_BRIDGE RTM_NEWLINK with IFLA_EXT_MASK RTEXT_FILTER_BRVLAN) ------------------
+BRIDGE_VLAN_INFO_PVID = 0x2
+BRIDGE_VLAN_INFO_UNTAGGED = 0x4
+
+
+def plain_vlans(entries):
+    """[(vid, flags)] of one port (IFLA_AF_SPEC -> IFLA_BRIDGE_VLAN_INFO, one entry per VLAN: the
+    dump is asked uncompressed) -> {'vids': [sorted], 'pvid': vid or None, 'untagged': [sorted]}."""
+    vids, untagged, pvid = set(), set(), None
+    for vid, flags in entries:
+        vids.add(vid)
+        if flags & BRIDGE_VLAN_INFO_PVID:
+            pvid = vid
+        if flags & BRIDGE_VLAN_INFO_UNTAGGED:
+            untagged.add(vid)
+    return {'vids': sorted(vids), 'pvid': pvid, 'untagged': sorted(untagged)}
+
+
+def parse_vlans(msg):
+    """A pyroute2 AF_BRIDGE RTM_NEWLINK of a vlan dump -> (ifindex, [(vid, flags)]); a port without
+    VLANs (no IFLA_AF_SPEC) has none."""
+    spec = _attr(msg, 'IFLA_AF_SPEC')
+    entries = []
+    if spec is not None:
+        for info in spec.get_attrs('IFLA_BRIDGE_VLAN_INFO'):
+            entries.append((info['vid'], info['flags']))
+    return _field(msg, 'index'), entries

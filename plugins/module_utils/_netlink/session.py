@@ -624,6 +624,24 @@ class Session(object):
         out.sort(key=lambda e: (e['port'] or '', e['mac'] or ''))
         return out
 
+    def vlans(self, ref, links=None, raw=False):
+        """The VLANs of every bridge port and bridge of a namespace, as `bridge vlan show` lists them:
+        {interface name: {'vids', 'pvid', 'untagged'}} (parse.plain_vlans). With ``raw`` the dump is
+        read over a plain netlink socket (rawdump.vlans), else through pyroute2's get_vlans (0.7.2 and
+        0.9.x alike)."""
+        links = links or self.links(ref, peers=False)
+        names = dict((l['index'], n) for n, l in links.items())
+        if raw:
+            found = rawdump.vlans(self.raw_socket(ref))
+        else:
+            found = [parse.parse_vlans(msg) for msg in self.socket(ref).get_vlans()]
+        out = {}
+        for index, entries in found:
+            name = names.get(index)
+            if name is not None:
+                out[name] = parse.plain_vlans(entries)
+        return out
+
     def vxlan_peers(self, ref, index):
         """The remotes of the all-zero-MAC FDB entries of a vxlan device (head-end replication
         peers, as `bridge fdb append 00:00:00:00:00:00 dev VX dst PEER` makes them), sorted."""

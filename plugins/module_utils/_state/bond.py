@@ -129,6 +129,9 @@ class BondKind(Kind):
         if bond['arp_interval'] and mode in ARP_MODES_NOT:
             raise ValidationError("option arp_interval of %s: ARP monitoring cannot be used in mode %s (the kernel "
                                   "refuses it); use miimon" % (obj, mode), 'arp_interval', obj)
+        if bond['arp_ip_target'] and mode in ARP_MODES_NOT:
+            raise ValidationError("option arp_ip_target of %s: ARP monitoring cannot be used in mode %s (the kernel "
+                                  "refuses it: EACCES); use miimon" % (obj, mode), 'arp_ip_target', obj)
         if bond['lacp_rate'] is not None and mode != '802.3ad':
             raise ValidationError("option lacp_rate of %s: the LACP rate is an option of mode 802.3ad only, not %s "
                                   "(the kernel refuses it: EACCES)" % (obj, mode), 'lacp_rate', obj)
@@ -262,6 +265,10 @@ class BondKind(Kind):
 
     def _plan_create(self, plan, netns, short, name, link, have, want, recreate, desired, before_ports):
         options = dict((k, want[k]) for k in FIELDS if k != 'primary' and want[k] is not None)
+        if want['mode'] in ARP_MODES_NOT:
+            # 0 and [] (validated): the kernel refuses the ARP options in these modes even then (EACCES)
+            options.pop('arp_interval', None)
+            options.pop('arp_ip_target', None)
         create = {'name': name, 'kind': 'bond', 'bond': options}
         if desired.get('alias'):
             create['alias'] = desired['alias']
@@ -272,11 +279,16 @@ class BondKind(Kind):
             plan.add('link_delete', netns, short, {'name': name}, option='mode', undo=undo_delete,
                      text='delete %s to create it again (mode %s -> %s: the kernel cannot change the mode of a bond '
                           'that has ports or is up)' % (short, have.get('mode'), want['mode']))
-            # What the task leaves unset stays as it was.
+            # What the task leaves unset stays as it was, where the new mode takes it (ARP monitoring
+            # is refused in 802.3ad/balance-tlb/balance-alb, the LACP rate outside 802.3ad: EACCES).
             for key_ in IN_PLACE:
-                if key_ not in options and have.get(key_) is not None and (key_ != 'lacp_rate'
-                                                                           or want['mode'] == '802.3ad'):
-                    options[key_] = have[key_]
+                if key_ in options or have.get(key_) is None:
+                    continue
+                if key_ == 'lacp_rate' and want['mode'] != '802.3ad':
+                    continue
+                if key_ in ('arp_interval', 'arp_ip_target') and want['mode'] in ARP_MODES_NOT:
+                    continue
+                options[key_] = have[key_]
             text = 'create %s again with %s' % (short, self._describe(options))
         plan.add('link_create', netns, short, create, option='mode' if recreate else 'name', undo=undo, text=text)
         after = dict(NEW_DEFAULTS)

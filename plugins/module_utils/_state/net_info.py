@@ -144,6 +144,10 @@ def facts(raw, gather):
             options = link.get('bridge') or {}
             bridge = dict((k, options.get(k)) for k in BRIDGE_FIELDS)
             bridge['ports'] = sorted(n for n, l in links.items() if l.get('master') == name)
+            if options.get('vlan_filtering'):
+                # Per port (and the bridge itself, under its own name): {vids, pvid, untagged}.
+                seen = raw.get('vlans') or {}
+                bridge['vlans'] = dict((n, seen[n]) for n in [name] + bridge['ports'] if n in seen)
             if 'fdb' in gather:
                 bridge['fdb'] = sorted((dict(e) for e in (raw.get('fdb') or {}).get(name) or []), key=fdb_key)
             bridges[name] = bridge
@@ -194,6 +198,9 @@ class NetInfoKind(Kind):
         raw = {'exists': True, 'links': links, 'inode': session.identity(ref)[1]}
         if 'routes' in gather:
             raw['routes'] = session.routes(ref, links)
+        if 'bridges' in gather and any(l.get('kind') == 'bridge' and (l.get('bridge') or {}).get('vlan_filtering')
+                                       for l in links.values()):
+            raw['vlans'] = session.vlans(ref, links)
         if 'fdb' in gather:
             raw['fdb'] = dict((name, session.fdb(ref, name, links))
                               for name, link in sorted(links.items()) if link.get('kind') == 'bridge')

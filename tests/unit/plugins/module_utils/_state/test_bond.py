@@ -207,3 +207,23 @@ def test_apply_kwargs_for_pyroute2():
         'bond_arp_ip_target': []}
     assert apply.bond_kwargs(session, act, {'primary': 'eth1'}) == {'bond_primary': 2}
     assert apply.bond_kwargs(session, act, {'primary': ''}) == {'bond_primary': 0}
+
+
+def test_recreation_into_802_3ad_leaves_the_arp_options_out():
+    """Measured: the kernel refuses arp_interval and arp_ip_target in 802.3ad (EACCES), even 0 and []."""
+    links = world(bond(miimon=0, arp_interval=200, arp_ip_target=['192.0.2.1']),
+                  link('eth1', index=2, master='bond0'))
+    plan, _ = plan_for(links, mode='802.3ad', miimon=100, arp_interval=0, lacp_rate='fast')
+    create = plan.actions[1]
+    assert create.op == 'link_create'
+    assert create.params['bond'] == {'mode': '802.3ad', 'miimon': 100, 'lacp_rate': 'fast',
+                                     'xmit_hash_policy': 'layer2'}
+    assert plan.actions[0].undo.params['bond']['arp_ip_target'] == ['192.0.2.1']
+    got = after(plan)
+    assert got['arp_interval'] == 0 and got['arp_ip_target'] == []
+
+
+def test_arp_targets_refused_in_802_3ad():
+    with pytest.raises(ValidationError) as err:
+        plan_for(world(), mode='802.3ad', arp_ip_target=['192.0.2.1'])
+    assert err.value.option == 'arp_ip_target' and 'EACCES' in err.value.msg

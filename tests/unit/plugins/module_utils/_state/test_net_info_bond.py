@@ -23,3 +23,15 @@ def test_bond_facts_have_options_and_sorted_ports():
                                     'xmit_hash_policy': 'layer3+4', 'lacp_rate': 'fast', 'primary': None,
                                     'ports': ['eth1', 'eth2']}
     assert 'bond' not in got['eth1']
+
+
+def test_a_vlan_filtering_bridge_shows_each_ports_vlans():
+    links = {
+        'br0': {'name': 'br0', 'kind': 'bridge', 'index': 5, 'master': None, 'bridge': {'vlan_filtering': True}},
+        'br1': {'name': 'br1', 'kind': 'bridge', 'index': 6, 'master': None, 'bridge': {'vlan_filtering': False}},
+        'p1': {'name': 'p1', 'kind': 'veth', 'index': 2, 'master': 'br0'},
+    }
+    seen = {'br0': {'vids': [1], 'pvid': 1, 'untagged': [1]}, 'p1': {'vids': [10], 'pvid': 10, 'untagged': [10]}}
+    got = net_info.facts({'exists': True, 'links': links, 'vlans': seen}, ['links', 'bridges'])['bridges']
+    assert got['br0']['vlans'] == seen
+    assert 'vlans' not in got['br1']
