@@ -145,6 +145,7 @@ bond:
   description:
     - The bond after the task. In check mode, as it would be; otherwise read back from the kernel.
     - O(miimon) of a new bond is left out in check mode unless the task sets it (the kernel chooses it).
+    - C(addresses) leaves out IPv6 link-local addresses (the kernel makes them when the bond gets carrier).
   returned: always
   type: dict
   sample:

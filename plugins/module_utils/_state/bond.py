@@ -222,7 +222,7 @@ class BondKind(Kind):
         if 'mtu' in after_link:
             after['mtu'] = after_link['mtu']
         after['up'] = bool(after_link.get('up', False))
-        after['addresses'] = after_link.get('addresses', [])
+        after['addresses'] = [a for a in after_link.get('addresses', []) if not common.is_link_local(a)]
         plan.record(key, before, after)
         return plan
 
@@ -360,7 +360,8 @@ class BondKind(Kind):
         pic['ports'] = sorted(n for n, l in links.items() if l.get('master') == link['name'])
         pic['mtu'] = link.get('mtu')
         pic['up'] = link.get('up')
-        pic['addresses'] = sorted(link.get('addresses') or [])
+        # IPv6 link-local addresses are the kernel's choice, made when carrier comes (a port's): left out.
+        pic['addresses'] = sorted(a for a in link.get('addresses') or [] if not common.is_link_local(a))
         return pic
 
     def key(self, desired, observed):
