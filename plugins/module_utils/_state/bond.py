@@ -101,6 +101,10 @@ class BondKind(Kind):
     )
     module_kwargs = {'required_if': [('state', 'present', ('mode',))]}
 
+    def locks(self, desired):
+        """The bond's namespace: its ports are there too (a port is never moved from another)."""
+        return [desired.get('netns')]
+
     # -- desired ----------------------------------------------------------------------------
     def desired(self, params):
         name = validate.ifname(params['name'], 'name', 'bond')
