@@ -15,7 +15,7 @@ sandbox of its own (examples_runner.py runs the playbooks there):
    exactly the listed ones, each of which changed in the first run too (so the second run's changed
    count equals the first run's for those tasks, and is 0 for all others). An entry that names no
    example task is an error.
-   `needs_kernel: {FEATURE: all | [task names]}` (KERNEL_PROBES: bonding, bridge_vlan_filtering): on a
+   `needs_kernel: {FEATURE: all | [task names]}` (KERNEL_PROBES: bridge_vlan_filtering): on a
    kernel without the feature (probed in a sandbox) those example tasks are left out, or the module's
    examples skipped with the reason when it is `all`.
 
@@ -303,7 +303,6 @@ def example_status(results, names):
 # Kernel features some examples need (examples_setup.yml: `needs_kernel: {FEATURE: all | [example task names]}`),
 # each with the command that makes a device of it; probed once, inside a sandbox of its own.
 KERNEL_PROBES = {
-    'bonding': ['ip', 'link', 'add', 'probe0', 'type', 'bond'],
     'bridge_vlan_filtering': ['ip', 'link', 'add', 'probe0', 'type', 'bridge', 'vlan_filtering', '1'],
 }
 _probed = {}
