@@ -311,7 +311,8 @@ _probed = {}
 def kernel_has(feature):
     if feature not in _probed:
         proc = subprocess.run([SANDBOX] + KERNEL_PROBES[feature], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=60,
+                              check=False)
         _probed[feature] = (proc.returncode == 0, proc.stdout.strip())
     return _probed[feature]
 

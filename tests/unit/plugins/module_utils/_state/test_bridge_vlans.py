@@ -158,7 +158,7 @@ class VlanSession(object):
 def test_apply_calls_vlan_filter_as_measured():
     session = VlanSession()
     apply.apply_one(session, Action('vlan_add', NS, 'bridge br0', {'name': 'p1', 'vid': 10, 'pvid': True,
-                                                                  'untagged': True, 'self': False}))
+                                                                   'untagged': True, 'self': False}))
     apply.apply_one(session, Action('vlan_del', NS, 'bridge br0', {'name': 'br0', 'vid': 1, 'self': True}))
     assert session.sock.calls == [
         ('add', {'index': 2, 'vlan_info': {'vid': 10, 'flags': ['pvid', 'untagged']}}),
