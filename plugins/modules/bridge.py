@@ -109,6 +109,42 @@ options:
         O(ports) list detaches all).
     type: bool
     default: false
+  vlans:
+    description:
+      - The VLANs of ports of the bridge, as C(bridge vlan add dev PORT vid N [pvid] [untagged]) sets them (an
+        access port is one VLAN as pvid and untagged; a trunk carries several tagged). An entry whose O(vlans[].port)
+        is the bridge's own name sets the bridge's own VLANs (C(self)), those its own addresses are in.
+      - Needs O(vlan_filtering=true) (set by this task or already on); without it the task fails, since the kernel
+        keeps port VLANs silently but does not use them. Each port must be a port of the bridge (after O(ports)).
+      - A port joining the bridge (and a new bridge itself) starts with VLAN 1 as pvid untagged, the bridge's
+        default; with O(purge_vlans) it is removed unless listed.
+      - Ports not listed are left as they are. RV(bridge.vlans) shows the listed ones.
+    type: list
+    elements: dict
+    suboptions:
+      port:
+        description: The port, or the bridge's own name for the bridge itself.
+        type: str
+        required: true
+      vids:
+        description: The VLAN ids (1 to 4094) the port carries.
+        type: list
+        elements: int
+        required: true
+      pvid:
+        description: The VLAN untagged frames received on the port belong to; one of O(vlans[].vids).
+        type: int
+      untagged:
+        description: The VLANs (of O(vlans[].vids)) the port sends untagged; the others are sent tagged.
+        type: list
+        elements: int
+        default: []
+  purge_vlans:
+    description:
+      - With O(vlans), each listed port carries exactly its O(vlans[].vids) (its other VLANs are removed).
+        Otherwise they are added to the VLANs it has (the flags of a listed VLAN are set as given; the pvid moves).
+    type: bool
+    default: false
   fdb:
     description:
       - Return the bridge's forwarding database (its MAC table, as C(bridge fdb show br NAME) or
@@ -172,6 +208,23 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ br0.fdb | selectattr('port', 'equalto', 'veth0') | rejectattr('permanent') | map(attribute='mac') }}"
 
+- name: A VLAN-filtering switch, veth1 an access port of VLAN 10, veth3 a trunk of 10 and 20
+  netvirt.linux.bridge:
+    name: sw0
+    vlan_filtering: true
+    ports: [veth1, veth3]
+    vlans:
+      - {port: veth1, vids: [10], pvid: 10, untagged: [10]}
+      - {port: veth3, vids: [10, 20]}
+    purge_vlans: true
+
+- name: The switch's own VLANs (the bridge itself), exactly 10
+  netvirt.linux.bridge:
+    name: sw0
+    vlans:
+      - {port: sw0, vids: [10], pvid: 10, untagged: [10]}
+    purge_vlans: true
+
 - name: Remove the bridge (its ports stay, detached)
   netvirt.linux.bridge:
     name: br1
@@ -204,6 +257,14 @@ bridge:
     up: true
     addresses: [10.0.0.254/24]
     ports: [veth0, veth2, veth4]
+  contains:
+    vlans:
+      description:
+        - The VLANs of each port that O(vlans) lists (and of the bridge itself, under its own name), sorted; a
+          port's VLAN 1 is the bridge's default. Only when O(vlans) is set.
+      returned: when O(vlans) is set
+      type: dict
+      sample: {veth0: {vids: [10], pvid: 10, untagged: [10]}, veth2: {vids: [10, 20], pvid: null, untagged: []}}
 fdb:
   description:
     - The forwarding database of the bridge, sorted by port and MAC. C(permanent) entries are the ports' own

@@ -109,6 +109,11 @@ namespaces:
     - The requested namespaces, keyed by the reference as given (name, path, or PID as a string).
     - Each has the keys C(exists) and the gathered sections; a namespace that does not exist has
       C(exists=false) and empty sections.
+    - A link of kind C(bond) also has C(bond) with its C(mode), C(miimon), C(arp_interval), C(arp_ip_target),
+      C(xmit_hash_policy), C(lacp_rate), C(primary) and C(ports) (sorted), as the C(netvirt.linux.bond) module
+      returns them.
+    - A bridge with C(vlan_filtering) also has C(vlans), the VLANs of each of its ports and of the bridge itself
+      (under its own name) as C(bridge vlan show) lists them, each C({vids, pvid, untagged}).
   returned: always
   type: dict
   sample:

@@ -15,6 +15,9 @@ sandbox of its own (examples_runner.py runs the playbooks there):
    exactly the listed ones, each of which changed in the first run too (so the second run's changed
    count equals the first run's for those tasks, and is 0 for all others). An entry that names no
    example task is an error.
+   `needs_kernel: {FEATURE: all | [task names]}` (KERNEL_PROBES: bridge_vlan_filtering): on a
+   kernel without the feature (probed in a sandbox) those example tasks are left out, or the module's
+   examples skipped with the reason when it is `all`.
 
 The roles' README examples (every ```yaml block of roles/*/README.md) run the same way, with these
 differences: a block is a list of plays (run as written; the inventory puts localhost in group `lab`
@@ -39,7 +42,9 @@ import subprocess
 import pytest
 import yaml
 
-from harness import REPO, module_pythons, run_runner
+import subprocess
+
+from harness import REPO, SANDBOX, module_pythons, run_runner
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'examples_runner.py')
@@ -130,7 +135,8 @@ def load_setup():
     with open(SETUP) as handle:
         data = yaml.safe_load(handle)
     return {name: {'setup': _flatten(entry.get('setup')), 'changes_again': list(entry.get('changes_again') or []),
-                   'requires_kinds': list(entry.get('requires_kinds') or [])}
+                   'requires_kinds': list(entry.get('requires_kinds') or []),
+                   'needs_kernel': dict(entry.get('needs_kernel') or {})}
             for name, entry in data.items() if not name.startswith('x-')}
 
 
@@ -294,6 +300,45 @@ def example_status(results, names):
     return status
 
 
+# Kernel features some examples need (examples_setup.yml: `needs_kernel: {FEATURE: all | [example task names]}`),
+# each with the command that makes a device of it; probed once, inside a sandbox of its own.
+KERNEL_PROBES = {
+    'bridge_vlan_filtering': ['ip', 'link', 'add', 'probe0', 'type', 'bridge', 'vlan_filtering', '1'],
+}
+_probed = {}
+
+
+def kernel_has(feature):
+    if feature not in _probed:
+        proc = subprocess.run([SANDBOX] + KERNEL_PROBES[feature], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=60,
+                              check=False)
+        _probed[feature] = (proc.returncode == 0, proc.stdout.strip())
+    return _probed[feature]
+
+
+def without_missing_features(module, plays, names):
+    """Leave out the example tasks whose kernel feature this kernel lacks (a skip of the whole module's
+    examples when every task needs it), saying which and why."""
+    needs = (load_setup().get(module) or {}).get('needs_kernel') or {}
+    dropped = []
+    for feature, tasks in sorted(needs.items()):
+        has, why = kernel_has(feature)
+        if has:
+            continue
+        if tasks == 'all':
+            pytest.skip('%s: this kernel has no %s (%s)' % (module, feature, why))
+        dropped.extend(tasks)
+    if not dropped:
+        return plays, names
+    unknown = [name for name in dropped if name not in names]
+    assert not unknown, 'examples_setup.yml: %s: needs_kernel names no example task: %s' % (module, unknown)
+    print('%s: left out (kernel lacks a feature): %s' % (module, dropped))
+    for play in plays:
+        play['tasks'] = [task for task in play.get('tasks') or [] if task.get('name') not in dropped]
+    return plays, [name for name in names if name not in dropped]
+
+
 @pytest.mark.parametrize('python,module', _params())
 def test_examples(python, module, tmp_path):
     if python.error:
@@ -302,7 +347,7 @@ def test_examples(python, module, tmp_path):
         lacks = kernel_lacks(kind)
         if lacks:
             pytest.skip('this kernel cannot make a %s link (`ip link add ... type %s`: %s)' % (kind, kind, lacks))
-    plays, names = example_plays(module)
+    plays, names = without_missing_features(module, *example_plays(module))
     setup, report, log = _run(python, module, plays, tmp_path)
     runs = {step['label']: step for step in report['runs']}
     setup_run = runs['setup']
@@ -315,7 +360,7 @@ def test_examples(python, module, tmp_path):
     first = _check_run(module, python, runs['examples'], names, log)
     second = _check_run(module, python, runs['again'], names, log)
 
-    expected = setup['changes_again']
+    expected = [name for name in setup['changes_again'] if name in names]   # not those left out (needs_kernel)
     not_first = [name for name in expected if first[name] != 'changed']
     assert not not_first, '%s (%s): listed in changes_again but unchanged in the first run: %s (log %s)' % (
         module, python.label, not_first, log)

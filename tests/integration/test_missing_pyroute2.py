@@ -18,6 +18,7 @@ MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, 'plugins', 'modul
 
 # Options that pass each module's argument spec, so that the library check is what fails.
 MINIMAL_ARGS = {
+    'bond': {'name': 'bond0', 'mode': 'active-backup'},
     'bridge': {'name': 'br0'},
     'dummy': {'name': 'dummy0'},
     'interface': {'name': 'lo'},

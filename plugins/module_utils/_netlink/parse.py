@@ -83,6 +83,8 @@ INFO_DATA_ATTRS = {
                'IFLA_BR_STP_STATE', 'IFLA_BR_PRIORITY', 'IFLA_BR_VLAN_FILTERING', 'IFLA_BR_TOPOLOGY_CHANGE'),
     'tun': ('IFLA_TUN_OWNER', 'IFLA_TUN_GROUP', 'IFLA_TUN_TYPE', 'IFLA_TUN_PI', 'IFLA_TUN_VNET_HDR',
             'IFLA_TUN_PERSIST', 'IFLA_TUN_MULTI_QUEUE'),
+    'bond': ('IFLA_BOND_MODE', 'IFLA_BOND_MIIMON', 'IFLA_BOND_ARP_INTERVAL', 'IFLA_BOND_ARP_IP_TARGET',
+             'IFLA_BOND_PRIMARY', 'IFLA_BOND_XMIT_HASH_POLICY', 'IFLA_BOND_AD_LACP_RATE'),
     'vxlan': ('IFLA_VXLAN_ID', 'IFLA_VXLAN_GROUP', 'IFLA_VXLAN_LINK', 'IFLA_VXLAN_LOCAL', 'IFLA_VXLAN_TTL',
               'IFLA_VXLAN_LEARNING', 'IFLA_VXLAN_PORT', 'IFLA_VXLAN_GROUP6', 'IFLA_VXLAN_LOCAL6'),
     'vlan': ('IFLA_VLAN_ID', 'IFLA_VLAN_PROTOCOL'),
@@ -189,6 +191,39 @@ def parse_macvlan(data):
     return {'mode': mode, 'macs': sorted(str(m).lower() for m in data.get('IFLA_MACVLAN_MACADDR_DATA') or [])}
 
 
+# Bonding modes and options by number (<linux/if_bonding.h>, iproute2's names).
+BOND_MODES = ('balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb')
+BOND_HASH_POLICIES = ('layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac')
+BOND_LACP_RATES = ('slow', 'fast')
+
+
+def _named(table, value):
+    if value is None:
+        return None
+    return table[value] if 0 <= value < len(table) else value
+
+
+def parse_bond(data):
+    """IFLA_INFO_DATA of a bond ({name: value}) -> {'mode','miimon','arp_interval','arp_ip_target',
+    'xmit_hash_policy','lacp_rate','primary_index'}: modes and policies by iproute2's names,
+    arp_ip_target a sorted list of IPv4 addresses (IFLA_BOND_ARP_IP_TARGET, a nest of addresses: a
+    list of texts from both readers), 'primary_index' the ifindex of the primary port (absent/0:
+    none), which the observer turns into a name."""
+    if data is None:
+        return {}
+    targets = data.get('IFLA_BOND_ARP_IP_TARGET') or []
+    return {
+        'mode': _named(BOND_MODES, data.get('IFLA_BOND_MODE')),
+        'miimon': data.get('IFLA_BOND_MIIMON'),
+        'arp_interval': data.get('IFLA_BOND_ARP_INTERVAL'),
+        'arp_ip_target': sorted((str(ipaddress.ip_address(t)) for t in targets),
+                                key=lambda t: int(ipaddress.ip_address(t))),
+        'xmit_hash_policy': _named(BOND_HASH_POLICIES, data.get('IFLA_BOND_XMIT_HASH_POLICY')),
+        'lacp_rate': _named(BOND_LACP_RATES, data.get('IFLA_BOND_AD_LACP_RATE')),
+        'primary_index': data.get('IFLA_BOND_PRIMARY') or None,
+    }
+
+
 def _operstate(value):
     if isinstance(value, str):
         return value.lower()
@@ -200,7 +235,7 @@ def plain_link(index, flags, kind, attrs, data=None):
     absent) and plain mappings of its attributes (LINK_ATTRS) and of IFLA_INFO_DATA (the kind's
     INFO_DATA_ATTRS; None when absent) -> {'name','index','kind','mtu','mac','up','operstate',
     'master_index','alias','link_index','link_netnsid'} plus 'bridge', 'tun' or 'vxlan' for those
-    kinds. Names of master and peer are filled in later by the observer, which knows the other links
+    kinds (and 'bond'). Names of master and peer are filled in later by the observer, which knows the other links
     and namespaces."""
     flags = flags or 0
     if kind is None:
@@ -231,6 +266,8 @@ def plain_link(index, flags, kind, attrs, data=None):
         out['vlan'] = parse_vlan(data)
     elif kind == 'macvlan':
         out['macvlan'] = parse_macvlan(data)
+    elif kind == 'bond':
+        out['bond'] = parse_bond(data)
     return out
 
 
@@ -309,3 +346,32 @@ def parse_fdb(msg):
         'master_index': _attr(msg, 'NDA_MASTER'),
         'dst': str(ipaddress.ip_address(dst)) if dst else None,
     }
+
+
+# -- bridge VLANs (AF_BRIDGE RTM_NEWLINK with IFLA_EXT_MASK RTEXT_FILTER_BRVLAN) ------------------
+BRIDGE_VLAN_INFO_PVID = 0x2
+BRIDGE_VLAN_INFO_UNTAGGED = 0x4
+
+
+def plain_vlans(entries):
+    """[(vid, flags)] of one port (IFLA_AF_SPEC -> IFLA_BRIDGE_VLAN_INFO, one entry per VLAN: the
+    dump is asked uncompressed) -> {'vids': [sorted], 'pvid': vid or None, 'untagged': [sorted]}."""
+    vids, untagged, pvid = set(), set(), None
+    for vid, flags in entries:
+        vids.add(vid)
+        if flags & BRIDGE_VLAN_INFO_PVID:
+            pvid = vid
+        if flags & BRIDGE_VLAN_INFO_UNTAGGED:
+            untagged.add(vid)
+    return {'vids': sorted(vids), 'pvid': pvid, 'untagged': sorted(untagged)}
+
+
+def parse_vlans(msg):
+    """A pyroute2 AF_BRIDGE RTM_NEWLINK of a vlan dump -> (ifindex, [(vid, flags)]); a port without
+    VLANs (no IFLA_AF_SPEC) has none."""
+    spec = _attr(msg, 'IFLA_AF_SPEC')
+    entries = []
+    if spec is not None:
+        for info in spec.get_attrs('IFLA_BRIDGE_VLAN_INFO'):
+            entries.append((info['vid'], info['flags']))
+    return _field(msg, 'index'), entries

@@ -74,6 +74,18 @@ IFLA_VLAN_PROTOCOL = 5
 IFLA_MACVLAN_MODE = 1
 IFLA_MACVLAN_MACADDR = 4
 IFLA_MACVLAN_MACADDR_DATA = 5
+IFLA_BOND_MODE = 1
+IFLA_BOND_MIIMON = 3
+IFLA_BOND_ARP_INTERVAL = 7
+IFLA_BOND_ARP_IP_TARGET = 8
+IFLA_BOND_PRIMARY = 11
+IFLA_BOND_XMIT_HASH_POLICY = 14
+IFLA_BOND_AD_LACP_RATE = 21
+IFLA_EXT_MASK = 29
+IFLA_AF_SPEC = 26
+IFLA_BRIDGE_VLAN_INFO = 2
+RTEXT_FILTER_BRVLAN = 2
+AF_BRIDGE = 7
 IFA_ADDRESS = 1
 IFA_LOCAL = 2
 
@@ -156,6 +168,12 @@ def _ip6(raw):
     return socket.inet_ntop(socket.AF_INET6, raw[:16])
 
 
+def _ip4_list(raw):
+    """A nest of IPv4 addresses (IFLA_BOND_ARP_IP_TARGET: attribute i holds the i-th) -> [text]."""
+    nested = attrs(raw, 0, len(raw))
+    return [_ip4(nested[k]) for k in sorted(nested) if len(nested[k]) >= 4]
+
+
 # Wire format of every attribute parse.py reads: {number: (pyroute2's name, decoder)}
 # (<linux/if_link.h>; test_rawdump checks these names are exactly parse.LINK_ATTRS and
 # parse.INFO_DATA_ATTRS, the integration test test_decoders the numbers and formats on real links).
@@ -189,6 +207,15 @@ INFO_DATA = {
         IFLA_TUN_VNET_HDR: ('IFLA_TUN_VNET_HDR', _u8),
         IFLA_TUN_PERSIST: ('IFLA_TUN_PERSIST', _u8),
         IFLA_TUN_MULTI_QUEUE: ('IFLA_TUN_MULTI_QUEUE', _u8),
+    },
+    'bond': {
+        IFLA_BOND_MODE: ('IFLA_BOND_MODE', _u8),
+        IFLA_BOND_MIIMON: ('IFLA_BOND_MIIMON', _u32),
+        IFLA_BOND_ARP_INTERVAL: ('IFLA_BOND_ARP_INTERVAL', _u32),
+        IFLA_BOND_ARP_IP_TARGET: ('IFLA_BOND_ARP_IP_TARGET', _ip4_list),
+        IFLA_BOND_PRIMARY: ('IFLA_BOND_PRIMARY', _u32),
+        IFLA_BOND_XMIT_HASH_POLICY: ('IFLA_BOND_XMIT_HASH_POLICY', _u8),
+        IFLA_BOND_AD_LACP_RATE: ('IFLA_BOND_AD_LACP_RATE', _u8),
     },
     'vxlan': {
         IFLA_VXLAN_ID: ('IFLA_VXLAN_ID', _u32),
@@ -309,3 +336,34 @@ def links(sock):
         if kind == RTM_NEWADDR:
             addrs.append(decode_addr(data, offset, end))
     return out, addrs
+
+
+def decode_vlans(data, offset, end):
+    """One AF_BRIDGE RTM_NEWLINK body of a vlan dump -> (ifindex, [(vid, flags)]), as parse.parse_vlans.
+    IFLA_BRIDGE_VLAN_INFO is struct bridge_vlan_info {u16 flags; u16 vid}, one attribute per VLAN."""
+    _family, _type, index, _flags, _change = _IFINFOMSG.unpack_from(data, offset)
+    entries = []
+    found = attrs(data, offset + _IFINFOMSG.size, end)
+    spec = found.get(IFLA_AF_SPEC)
+    if spec is not None:
+        inner = 0
+        while inner + 4 <= len(spec):
+            length, kind = _RTATTR.unpack_from(spec, inner)
+            if length < 4:
+                break
+            if kind & 0x3fff == IFLA_BRIDGE_VLAN_INFO and length >= 8:
+                flags, vid = struct.unpack_from('=HH', spec, inner + 4)
+                entries.append((vid, flags))
+            inner += (length + 3) & ~3
+    return index, entries
+
+
+def vlans(sock):
+    """[(ifindex, [(vid, flags)])] of every bridge port and bridge of the socket's namespace (the
+    dump `bridge vlan show` asks: AF_BRIDGE, IFLA_EXT_MASK = RTEXT_FILTER_BRVLAN)."""
+    body = _IFINFOMSG.pack(AF_BRIDGE, 0, 0, 0, 0) + struct.pack('=HHI', 8, IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN)
+    out = []
+    for kind, data, offset, end in messages(dump(sock, RTM_GETLINK, body, 3)):
+        if kind == RTM_NEWLINK:
+            out.append(decode_vlans(data, offset, end))
+    return out

@@ -538,6 +538,9 @@ class Session(object):
                 under_index = link['vxlan'].pop('link_index', None)
                 under = by_index.get(under_index)
                 link['vxlan']['dev'] = under['name'] if under else ('#%d' % under_index if under_index else None)
+            if link.get('bond') is not None:
+                primary = by_index.get(link['bond'].pop('primary_index', None))
+                link['bond']['primary'] = primary['name'] if primary else None
         for link in by_index.values():
             if link['kind'] in parse.PARENT_KINDS:
                 # The device it was made on: {'name', 'netns'}; across namespaces only with ``peers``.
@@ -619,6 +622,24 @@ class Session(object):
             entry.pop('dst', None)
             out.append(entry)
         out.sort(key=lambda e: (e['port'] or '', e['mac'] or ''))
+        return out
+
+    def vlans(self, ref, links=None, raw=False):
+        """The VLANs of every bridge port and bridge of a namespace, as `bridge vlan show` lists them:
+        {interface name: {'vids', 'pvid', 'untagged'}} (parse.plain_vlans). With ``raw`` the dump is
+        read over a plain netlink socket (rawdump.vlans), else through pyroute2's get_vlans (0.7.2 and
+        0.9.x alike)."""
+        links = links or self.links(ref, peers=False)
+        names = dict((l['index'], n) for n, l in links.items())
+        if raw:
+            found = rawdump.vlans(self.raw_socket(ref))
+        else:
+            found = [parse.parse_vlans(msg) for msg in self.socket(ref).get_vlans()]
+        out = {}
+        for index, entries in found:
+            name = names.get(index)
+            if name is not None:
+                out[name] = parse.plain_vlans(entries)
         return out
 
     def vxlan_peers(self, ref, index):

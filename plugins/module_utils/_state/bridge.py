@@ -16,6 +16,14 @@ Kernel rules this planner follows (measured, see docs/architecture.md and the no
   wanted value differs from what is there (kernels built without it refuse even "off").
 - Timers are kept by the kernel in jiffies and read back in hundredths of a second, rounded:
   values that differ by at most 0.01 s are equal.
+- Port VLANs (measured on Linux 6.1, user-mode Linux; the CI kernel has no VLAN filtering):
+  `bridge vlan add` of a VLAN a port has already REPLACES its flags (pvid, untagged), so a change
+  of flags is one add; giving a VLAN the pvid takes it from the VLAN that had it. Deleting a VLAN
+  the port does not have succeeds. A port (and a new bridge, for itself) starts with VLAN 1 as pvid
+  untagged (the bridge's default_pvid, 1 unless changed) and loses its VLANs when it leaves the
+  bridge. The bridge's own VLANs need the `self` flag (EOPNOTSUPP otherwise); an interface that is
+  no bridge port gets EOPNOTSUPP. The kernel takes VLANs on a bridge without vlan_filtering (they
+  do nothing until it is on): refused here. VLAN ids 0 and 4095 are refused (EINVAL).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,6 +51,8 @@ STP_FORWARD_DELAY = (2, 30)
 MAX_SECONDS = (2 ** 32 - 1) / 100.0
 
 PICTURE_FIELDS = ('mtu', 'mac', 'up', 'addresses')
+VLAN_MIN, VLAN_MAX = 1, 4094
+DEFAULT_PVID = 1        # a new port, and a new bridge for itself, start with VLAN 1 as pvid untagged
 
 
 def centis(seconds):
@@ -119,6 +129,13 @@ class BridgeKind(Kind):
         ports={'type': 'list', 'elements': 'str'},
         purge_ports={'type': 'bool', 'default': False},
         fdb={'type': 'bool', 'default': False},
+        vlans={'type': 'list', 'elements': 'dict', 'options': {
+            'port': {'type': 'str', 'required': True},
+            'vids': {'type': 'list', 'elements': 'int', 'required': True},
+            'pvid': {'type': 'int'},
+            'untagged': {'type': 'list', 'elements': 'int', 'default': []},
+        }},
+        purge_vlans={'type': 'bool', 'default': False},
     )
 
     # -- desired ----------------------------------------------------------------------------
@@ -146,13 +163,58 @@ class BridgeKind(Kind):
             'ports': ports,
             'purge_ports': params['purge_ports'],
             'fdb': params['fdb'],
+            'vlans': self._vlans(params.get('vlans'), name, obj),
+            'purge_vlans': bool(params.get('purge_vlans')),
         }
+
+    @staticmethod
+    def _vlans(entries, name, obj):
+        """{port: {vid: (pvid, untagged)}} of option vlans (the bridge's own name stands for the
+        bridge itself, `self`); None: not managed."""
+        if entries is None:
+            return None
+        out = {}
+        for entry in entries:
+            port = validate.ifname(entry['port'], 'vlans.port', obj)
+            where = 'port %s' % port if port != name else 'the bridge itself'
+            if port in out:
+                raise ValidationError("option vlans of %s: %s is listed twice" % (obj, where), 'vlans', obj)
+            vids = []
+            for vid in list(entry['vids'] or []) + list(entry.get('untagged') or []) + (
+                    [entry['pvid']] if entry.get('pvid') is not None else []):
+                if isinstance(vid, bool) or not VLAN_MIN <= vid <= VLAN_MAX:
+                    raise ValidationError("option vlans of %s: VLAN %r of %s is out of range: a VLAN id is %d..%d (0 "
+                                          "and 4095 are reserved; the kernel refuses them)"
+                                          % (obj, vid, where, VLAN_MIN, VLAN_MAX), 'vlans', obj)
+            vids = list(entry['vids'] or [])
+            validate.unique(vids, 'vlans.vids', obj)
+            pvid = entry.get('pvid')
+            if pvid is not None and pvid not in vids:
+                raise ValidationError("option vlans of %s: pvid %d of %s is not in its vids %s; list it there too"
+                                      % (obj, pvid, where, vids), 'vlans.pvid', obj)
+            untagged = list(entry.get('untagged') or [])
+            stray = [v for v in untagged if v not in vids]
+            if stray:
+                raise ValidationError("option vlans of %s: untagged VLAN %d of %s is not in its vids %s; list it "
+                                      "there too" % (obj, stray[0], where, vids), 'vlans.untagged', obj)
+            out[port] = dict((v, (v == pvid, v in untagged)) for v in vids)
+        return out
 
     # -- observe ----------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
         netns = session.register(desired['netns'])
         links = common.observe_links(session, [(netns, 'netns')], ctx, obj=desired['obj'])
-        return {'netns': netns, 'links': links[netns], 'fdb': self.read_fdb(session, desired, netns, links[netns])}
+        return {'netns': netns, 'links': links[netns], 'fdb': self.read_fdb(session, desired, netns, links[netns]),
+                'vlans': self.read_vlans(session, desired, netns, links[netns])}
+
+    @staticmethod
+    def read_vlans(session, desired, netns, links):
+        """The VLANs of the bridge and its ports, when the task manages them (option vlans)."""
+        if desired.get('vlans') is None or desired['state'] != 'present':
+            return None
+        if (links.get(desired['name']) or {}).get('kind') != 'bridge':
+            return {}
+        return session.vlans(netns, links=links)
 
     @staticmethod
     def read_fdb(session, desired, netns, links):
@@ -224,8 +286,81 @@ class BridgeKind(Kind):
         after = common.link_picture(dict(after_link, kind='bridge'), netns, PICTURE_FIELDS)
         after.update(after_opts)
         after['ports'] = ports
+        if desired.get('vlans') is not None:
+            before_vlans = self._vlan_picture(desired, observed.get('vlans') or {}, link is not None, links, name)
+            if link is not None:
+                before['vlans'] = before_vlans
+            after['vlans'] = self._plan_vlans(plan, netns, name, obj, desired, links, ports, after_opts,
+                                              link is not None, observed.get('vlans') or {})
         plan.record(key, before, after)
         return plan
+
+    @staticmethod
+    def _start(port, name, links, exists, observed_vlans):
+        """{vid: (pvid, untagged)} a port (or the bridge itself) has before the plan's VLAN steps."""
+        default = {DEFAULT_PVID: (True, True)}
+        found = links.get(port) or {}
+        if port == name:
+            if not exists:
+                return dict(default)
+        elif not exists or found.get('master') != name:
+            return dict(default)       # a port the plan attaches starts with the default VLAN
+        have = observed_vlans.get(port)
+        if have is None:
+            return {}
+        return dict((v, (v == have['pvid'], v in have['untagged'])) for v in have['vids'])
+
+    @staticmethod
+    def _as_picture(vlans):
+        vids = sorted(vlans)
+        pvid = [v for v in vids if vlans[v][0]]
+        return {'vids': vids, 'pvid': pvid[0] if pvid else None, 'untagged': [v for v in vids if vlans[v][1]]}
+
+    def _vlan_picture(self, desired, observed_vlans, exists, links, name):
+        return dict((port, self._as_picture(self._start(port, name, links, exists, observed_vlans)))
+                    for port in sorted(desired['vlans']))
+
+    def _plan_vlans(self, plan, netns, name, obj, desired, links, ports_after, after_opts, exists, observed_vlans):
+        """Per listed port: exactly its VLANs (purge_vlans) or these added; one `bridge vlan add` per
+        VLAN whose flags differ (an add replaces them), one `del` per VLAN to remove."""
+        if not after_opts.get('vlan_filtering'):
+            raise ValidationError("option vlans of %s: the bridge does not filter by VLAN, so port VLANs would do "
+                                  "nothing (the kernel keeps them silently); set option vlan_filtering: true"
+                                  % obj, 'vlans', obj)
+        out = {}
+        for port in sorted(desired['vlans']):
+            want = desired['vlans'][port]
+            is_self = port == name
+            if not is_self and port not in ports_after:
+                raise ValidationError("option vlans of %s: '%s' is not a port of the bridge (the kernel refuses VLANs "
+                                      "on it: EOPNOTSUPP); list it in option ports" % (obj, port), 'vlans', obj)
+            label = obj if is_self else 'port %s of %s' % (port, obj)
+            have = self._start(port, name, links, exists, observed_vlans)
+            now = dict(have)
+            if desired['purge_vlans']:
+                for vid in sorted(have):
+                    if vid not in want:
+                        plan.add('vlan_del', netns, obj, {'name': port, 'vid': vid, 'self': is_self}, option='vlans',
+                                 text='remove VLAN %d from %s' % (vid, label))
+                        del now[vid]
+            new_pvid = [v for v in want if want[v][0]]
+            for vid in sorted(want):
+                pvid, untagged = want[vid]
+                if now.get(vid) == (pvid, untagged):
+                    continue
+                flags = [w for w, on in (('pvid', pvid), ('untagged', untagged)) if on]
+                plan.add('vlan_add', netns, obj, {'name': port, 'vid': vid, 'pvid': pvid, 'untagged': untagged,
+                                                  'self': is_self}, option='vlans',
+                         text='%s VLAN %d on %s%s' % ('set' if vid in now else 'add', vid, label,
+                                                      ' (%s)' % ', '.join(flags) if flags else ' (tagged)'))
+                now[vid] = (pvid, untagged)
+            if new_pvid:
+                # The pvid moves: the VLAN that had it keeps its other flag.
+                for vid in list(now):
+                    if vid != new_pvid[0] and now[vid][0]:
+                        now[vid] = (False, now[vid][1])
+            out[port] = self._as_picture(now)
+        return out
 
     @staticmethod
     def _plan_create(plan, netns, name, obj, want, after_opts, alias=None):
@@ -320,6 +455,10 @@ class BridgeKind(Kind):
         netns = observed['netns']
         links = session.links(netns, peers=False)
         out = {'bridge': self.picture(links.get(desired['name']), netns, links)}
+        if desired.get('vlans') is not None and links.get(desired['name']) is not None:
+            have = self.read_vlans(session, desired, netns, links) or {}
+            out['bridge']['vlans'] = dict((port, have.get(port, {'vids': [], 'pvid': None, 'untagged': []}))
+                                          for port in sorted(desired['vlans']))
         if desired['fdb']:
             out['fdb'] = self.read_fdb(session, desired, netns, links)
         return out

@@ -20,6 +20,7 @@ GATHER = ['links', 'addresses', 'routes', 'bridges', 'fdb', 'nftables']
 DEFAULT_GATHER = ['links', 'addresses', 'routes', 'bridges']
 LINK_FIELDS = ('kind', 'index', 'mtu', 'mac', 'up', 'operstate', 'master', 'alias')
 BRIDGE_FIELDS = ('stp', 'forward_delay', 'hello_time', 'max_age', 'ageing_time', 'vlan_filtering', 'priority')
+BOND_FIELDS = ('mode', 'miimon', 'arp_interval', 'arp_ip_target', 'xmit_hash_policy', 'lacp_rate', 'primary')
 ROUTE_FIELDS = ('family', 'dst', 'gateway', 'dev', 'metric', 'table', 'proto', 'scope', 'type', 'prefsrc')
 ALL = 'all'
 DETAIL_KINDS = ('vlan', 'macvlan')
@@ -94,8 +95,12 @@ def _dst_key(dst):
     return (0, int(net.network_address), net.prefixlen, '')
 
 
-def link_facts(link, gather):
+def link_facts(link, gather, links=None):
     out = dict((k, link.get(k)) for k in LINK_FIELDS)
+    if link.get('kind') == 'bond':
+        options = link.get('bond') or {}
+        out['bond'] = dict((k, options.get(k)) for k in BOND_FIELDS)
+        out['bond']['ports'] = sorted(n for n, l in (links or {}).items() if l.get('master') == link.get('name'))
     if 'addresses' in gather:
         out['addresses'] = sorted(link.get('addresses') or [])
     peer = link.get('peer')
@@ -127,7 +132,7 @@ def facts(raw, gather):
     out = {'exists': bool(raw.get('exists')), 'inode': raw.get('inode')}
     links = raw.get('links') or {}
     if 'links' in gather:
-        out['links'] = dict((name, link_facts(link, gather)) for name, link in links.items())
+        out['links'] = dict((name, link_facts(link, gather, links)) for name, link in links.items())
     if 'routes' in gather:
         routes = [dict((k, r.get(k)) for k in ROUTE_FIELDS) for r in raw.get('routes') or []]
         out['routes'] = sorted(routes, key=route_key)
@@ -139,6 +144,10 @@ def facts(raw, gather):
             options = link.get('bridge') or {}
             bridge = dict((k, options.get(k)) for k in BRIDGE_FIELDS)
             bridge['ports'] = sorted(n for n, l in links.items() if l.get('master') == name)
+            if options.get('vlan_filtering'):
+                # Per port (and the bridge itself, under its own name): {vids, pvid, untagged}.
+                seen = raw.get('vlans') or {}
+                bridge['vlans'] = dict((n, seen[n]) for n in [name] + bridge['ports'] if n in seen)
             if 'fdb' in gather:
                 bridge['fdb'] = sorted((dict(e) for e in (raw.get('fdb') or {}).get(name) or []), key=fdb_key)
             bridges[name] = bridge
@@ -189,6 +198,9 @@ class NetInfoKind(Kind):
         raw = {'exists': True, 'links': links, 'inode': session.identity(ref)[1]}
         if 'routes' in gather:
             raw['routes'] = session.routes(ref, links)
+        if 'bridges' in gather and any(l.get('kind') == 'bridge' and (l.get('bridge') or {}).get('vlan_filtering')
+                                       for l in links.values()):
+            raw['vlans'] = session.vlans(ref, links)
         if 'fdb' in gather:
             raw['fdb'] = dict((name, session.fdb(ref, name, links))
                               for name, link in sorted(links.items()) if link.get('kind') == 'bridge')

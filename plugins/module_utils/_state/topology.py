@@ -98,7 +98,8 @@ class Part(object):
 
 PARTS = (
     Part('namespaces', NetnsKind, drop=('netns', 'state'), override={'name': {'required': True}}),
-    Part('bridges', BridgeKind, drop=('state', 'vlan_filtering', 'purge_addresses', 'ports', 'purge_ports', 'fdb')),
+    Part('bridges', BridgeKind, drop=('state', 'vlan_filtering', 'purge_addresses', 'ports', 'purge_ports', 'fdb',
+                                      'vlans', 'purge_vlans')),
     Part('links', VethKind, drop=('state', 'purge_addresses'), override={'peer': {'required': True}}),
     Part('vxlans', VxlanKind, drop=('state',), override={'vni': {'required': True}}),
     Part('tuntaps', TuntapKind, drop=('state',), override={'mode': {'required': True}}),

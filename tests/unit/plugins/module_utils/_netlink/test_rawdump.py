@@ -118,7 +118,7 @@ class Recording(dict):
         return super(Recording, self).__getitem__(key)
 
 
-@pytest.mark.parametrize('kind', [None, 'veth', 'bridge', 'tun', 'vxlan'])
+@pytest.mark.parametrize('kind', [None, 'veth', 'bridge', 'tun', 'vxlan', 'bond'])
 def test_plain_link_reads_only_the_named_attributes(kind):
     """What both readers hand over (LINK_ATTRS, INFO_DATA_ATTRS) is all plain_link may read, so a
     name used there and missing from the tables cannot go unnoticed."""
@@ -160,6 +160,13 @@ WIRE_DATA = {
     'macvlan': {'IFLA_MACVLAN_MODE': (1, '=I'), 'IFLA_MACVLAN_FLAGS': (2, '=H'), 'IFLA_MACVLAN_MACADDR_COUNT': (6, '=I'),
                 'IFLA_MACVLAN_MACADDR_DATA': (5 | 0x8000, lambda v: b''.join(rta(4, _mac_bytes(mac)) for _n, mac in v['attrs']))},
     'vlan': {'IFLA_VLAN_ID': (1, '=H'), 'IFLA_VLAN_FLAGS': (2, '=II'.replace('II', 'Q')), 'IFLA_VLAN_PROTOCOL': (5, '>H')},
+    'bond': {'IFLA_BOND_MODE': (1, '=B'), 'IFLA_BOND_MIIMON': (3, '=I'), 'IFLA_BOND_UPDELAY': (4, '=I'),
+             'IFLA_BOND_ARP_INTERVAL': (7, '=I'),
+             # a nest (NLA_F_NESTED) whose attribute i is the i-th target
+             'IFLA_BOND_ARP_IP_TARGET': (8 | 0x8000, lambda targets: b''.join(rta(i, _ip(t))
+                                                                              for i, t in enumerate(targets))),
+             'IFLA_BOND_PRIMARY': (11, '=I'), 'IFLA_BOND_XMIT_HASH_POLICY': (14, '=B'),
+             'IFLA_BOND_AD_LACP_RATE': (21, '=B')},
 }
 # Attributes the kernel sends that no reader uses (raw: skipped; pyroute2: never asked).
 NOISE = rta(13, struct.pack('=I', 1000)) + rta(23, b'\0' * 96) + rta(26 | 0x8000, rta(2 | 0x8000, rta(1, b'\0' * 4)))
@@ -246,6 +253,13 @@ CASES = {
                     {'IFLA_VLAN_ID': 10, 'IFLA_VLAN_FLAGS': 1, 'IFLA_VLAN_PROTOCOL': 0x88a8}),
     'vlan-without-data': (13, 0x1003, _with(IFLA_IFNAME='eth0.5', IFLA_LINK=2), 'vlan', None),
     'dummy': (14, 0x83, _with(IFLA_IFNAME='d0'), 'dummy', None),
+    'bond-802.3ad': (15, 0x1403, _with(IFLA_IFNAME='bond0'), 'bond',
+                     {'IFLA_BOND_MODE': 4, 'IFLA_BOND_MIIMON': 100, 'IFLA_BOND_UPDELAY': 0, 'IFLA_BOND_ARP_INTERVAL': 0,
+                      'IFLA_BOND_XMIT_HASH_POLICY': 1, 'IFLA_BOND_AD_LACP_RATE': 1}),
+    'bond-arp-primary': (16, 0x1403, _with(IFLA_IFNAME='bond1'), 'bond',
+                         {'IFLA_BOND_MODE': 1, 'IFLA_BOND_MIIMON': 0, 'IFLA_BOND_ARP_INTERVAL': 200,
+                          'IFLA_BOND_ARP_IP_TARGET': ['192.0.2.9', '192.0.2.1'], 'IFLA_BOND_PRIMARY': 3,
+                          'IFLA_BOND_XMIT_HASH_POLICY': 0, 'IFLA_BOND_AD_LACP_RATE': 0}),
     'device': (2, 0x1003, _with(IFLA_IFNAME='eth0'), None, None),
     'linkinfo-without-kind': (2, 0x1003, _with(IFLA_IFNAME='eth1'), None, {}),
 }
@@ -258,7 +272,7 @@ def test_raw_and_pyroute2_messages_give_the_same_link(case):
     from_pyroute2 = parse.parse_link(fake)
     assert rawdump.decode_link(body, 0, len(body)) == from_pyroute2
     assert from_pyroute2['kind'] == (kind or ('loopback' if flags & 0x8 else 'device'))
-    for key in ('bridge', 'tun', 'vxlan', 'vlan', 'macvlan'):
+    for key in ('bridge', 'tun', 'vxlan', 'vlan', 'macvlan', 'bond'):
         assert (key in from_pyroute2) == (kind == key), key
 
 
@@ -274,6 +288,19 @@ def test_new_kinds_have_the_values_they_were_made_with():
     # pyroute2 gives the mode by name: the same plain value
     assert parse.parse_macvlan({'IFLA_MACVLAN_MODE': 'private'}) == {'mode': 'private', 'macs': []}
     assert parse.parse_vlan({'IFLA_VLAN_ID': 3, 'IFLA_VLAN_PROTOCOL': 0x9100}) == {'id': 3, 'protocol': '0x9100'}
+
+
+def test_a_bond_has_the_values_it_was_made_with():
+    index, flags, attrs, kind, data = CASES['bond-arp-primary']
+    body = both_ways(index, flags, attrs, kind, data)[0]
+    assert rawdump.decode_link(body, 0, len(body))['bond'] == {
+        'mode': 'active-backup', 'miimon': 0, 'arp_interval': 200, 'arp_ip_target': ['192.0.2.1', '192.0.2.9'],
+        'xmit_hash_policy': 'layer2', 'lacp_rate': 'slow', 'primary_index': 3}
+    index, flags, attrs, kind, data = CASES['bond-802.3ad']
+    body = both_ways(index, flags, attrs, kind, data)[0]
+    assert rawdump.decode_link(body, 0, len(body))['bond'] == {
+        'mode': '802.3ad', 'miimon': 100, 'arp_interval': 0, 'arp_ip_target': [],
+        'xmit_hash_policy': 'layer3+4', 'lacp_rate': 'fast', 'primary_index': None}
 
 
 def test_the_same_link_has_the_values_it_was_made_with():

@@ -5,6 +5,7 @@ kind that only reads."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.netvirt.linux.plugins.module_utils._state.bond import BondKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.bridge import BridgeKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.net_info import NetInfoKind
@@ -22,6 +23,8 @@ def locks(kind, **given):
 def test_a_kind_of_one_object_locks_its_namespace():
     assert locks(BridgeKind, name='br0', netns='ns1') == ['ns1']
     assert locks(BridgeKind, name='br0') == [None]
+    assert locks(BondKind, name='bond0', netns='ns1', mode='active-backup', ports=['eth1', 'eth2']) == ['ns1']
+    assert locks(BondKind, name='bond0', netns='ns2', state='absent') == ['ns2']
 
 
 def test_a_veth_locks_both_namespaces_and_netns_the_one_it_makes():
