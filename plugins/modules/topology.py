@@ -98,7 +98,7 @@ options:
       - A YAML or JSON file on the controller holding topology options (any option of this module but O(src),
         for example O(namespaces), O(bridges) and O(links), as a mapping), read by the action plugin on the
         controller and shipped to the module with the task's own options; the module never reads a file.
-      - Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src) (a role's C(files/), the
+      - Found as M(ansible.builtin.copy) finds its C(src) (a role's C(files/), the
         playbook's C(files/), then relative to the playbook), decrypted when vaulted, and not templated (Jinja2
         expressions in it are kept as text).
       - An option given both in the file and in the task (C(module_defaults) count as the task's) is refused,
@@ -500,12 +500,6 @@ notes:
   - This module has an action plugin (it reads O(src) on the controller). Below C(-vvv) the result's
     C(invocation) (every option echoed back) is left out of the result, as the default callback leaves it out
     of what it prints.
-attributes:
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-    details:
-      - O(src) is read on the controller.
 extends_documentation_fragment:
   - netvirt.linux.netns
   - netvirt.linux.netns.PYROUTE2
