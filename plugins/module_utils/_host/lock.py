@@ -21,8 +21,8 @@ class Lock(object):
     runs on one namespace (whatever name, path or PID they use for it) take turns for the whole
     observe -> plan -> apply, not just for the write."""
 
-    def __init__(self, identity, folder=LOCK_DIR):
-        self.path = os.path.join(folder, 'iptables-%s-%s.lock' % identity)
+    def __init__(self, identity, folder=None):
+        self.path = os.path.join(folder or LOCK_DIR, 'iptables-%s-%s.lock' % identity)
         self.fd = None
 
     def acquire(self):
@@ -70,12 +70,12 @@ class Held(object):
     that want some of the same namespaces never wait on each other in a circle), each within
     ``timeout`` seconds. The holder writes who it is into the file; a run that times out names it."""
 
-    def __init__(self, keys, timeout=DEFAULT_TIMEOUT, holder='', folder=LOCK_DIR, sleep=time.sleep,
+    def __init__(self, keys, timeout=DEFAULT_TIMEOUT, holder='', folder=None, sleep=time.sleep,
                  clock=time.monotonic):
         self.keys = sorted(set(k for k in keys if k))
         self.timeout = timeout
         self.holder = holder
-        self.folder = folder
+        self.folder = folder or LOCK_DIR    # read when made, so that a unit test can move it
         self.fds = []
         self._sleep = sleep
         self._clock = clock

@@ -258,3 +258,12 @@ def test_the_kinds_get_the_io_floors_through_ctx(fake_session):
     run(Looking(changes=False), FakeModule())
     assert seen['session'] is fake_session and seen['ctx_session'] is fake_session
     assert isinstance(seen['io'], runner.Io) and seen['io'].session is fake_session
+
+
+def test_the_runner_locks_the_namespace_in_the_lock_folder(tmp_path, monkeypatch):
+    from ansible_collections.netvirt.linux.plugins.module_utils._host import lock
+    monkeypatch.setattr(lock, 'LOCK_DIR', str(tmp_path))
+    kind = CheckingKind()
+    run(kind, FakeModule(check_mode=False))
+    assert [f for f in sorted(tmp_path.iterdir()) if f.name.startswith('netns-')], \
+        'the runner took no namespace lock in LOCK_DIR (it must never fall back to /run/netvirt in a test)'
