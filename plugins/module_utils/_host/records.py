@@ -5,7 +5,9 @@
 with their inodes, the namespaces holding its marked links, the routes it added), one JSON file
 per topology under /run/netvirt/topology. /run is a tmpfs: a record goes at reboot together with
 the namespaces it describes. Written whole to a temporary file, flushed (fsync) and renamed, so a
-reader (and a run after a SIGKILL) sees the old record or the new one, never half of one.
+reader (and a run after a SIGKILL) sees the old record or the new one, never half of one; the
+temporary file a killed writer left (its process is gone) is removed by the next write of that
+record.
 
 ``pending``: what a run is about to create (namespace names, [namespace, link] pairs), written
 before the first of them exists, so that a run killed half way leaves nothing of the owner
@@ -22,6 +24,8 @@ __metaclass__ = type
 import errno
 import json
 import os
+
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.files import remove_stale_temporaries, replace_json
 
 TOPOLOGY_DIR = '/run/netvirt/topology'
 
@@ -80,26 +84,10 @@ def write_topology(name, record, folder=TOPOLOGY_DIR):
     """Write the record; an empty one removes the file."""
     path = topology_path(name, folder)
     if is_empty(record):
+        remove_stale_temporaries(path)
         try:
             os.unlink(path)
         except OSError:
             pass
         return
-    if not os.path.isdir(folder):
-        os.makedirs(folder, 0o755)
-    tmp = '%s.%d.tmp' % (path, os.getpid())
-    with open(tmp, 'w') as handle:
-        json.dump(record, handle, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.rename(tmp, path)
-    try:
-        dirfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dirfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dirfd)
+    replace_json(path, record, sync=True)

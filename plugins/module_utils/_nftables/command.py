@@ -24,6 +24,8 @@ import contextlib
 import json
 import os
 
+from ansible_collections.netvirt.linux.plugins.module_utils._vocab.files import replace_json
+
 RECORD_DIR = '/run/netvirt/nftables'
 
 
@@ -104,10 +106,4 @@ class Record(object):
     def save(self):
         if not self.path:
             return
-        folder = os.path.dirname(self.path)
-        if not os.path.isdir(folder):
-            os.makedirs(folder, 0o755)
-        tmp = '%s.%d.tmp' % (self.path, os.getpid())
-        with open(tmp, 'w') as handle:
-            json.dump(self.data, handle, sort_keys=True)
-        os.rename(tmp, self.path)
+        replace_json(self.path, self.data)
