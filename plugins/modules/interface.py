@@ -60,7 +60,7 @@ options:
     type: str
   hairpin:
     description:
-      - Hairpin mode of the interface as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)):
+      - Hairpin mode of the interface as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)) -
         the bridge may send a frame back out of the port it came in on. A container that reaches its own
         published port through the host or the gateway (DNAT back into the same port) needs it; Docker turns it
         on for its container ports when it runs without its userland proxy.

@@ -56,7 +56,7 @@ options:
     type: str
   hairpin:
     description:
-      - Hairpin mode of this end as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)): the
+      - Hairpin mode of this end as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)) - the
         bridge may send a frame back out of the port it came in on, which a container needs to reach its own
         published port through the host or the gateway. Docker turns it on for its container ports when it runs
         without its userland proxy.
