@@ -58,6 +58,17 @@ options:
         An empty string detaches it from its bridge.
       - Left as it is when not set.
     type: str
+  hairpin:
+    description:
+      - Hairpin mode of the interface as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)) -
+        the bridge may send a frame back out of the port it came in on. A container that reaches its own
+        published port through the host or the gateway (DNAT back into the same port) needs it; Docker turns it
+        on for its container ports when it runs without its userland proxy.
+      - The interface must be a port of a bridge after the task (its present bridge, or the one O(master)
+        gives); otherwise the task fails naming the option. A port attached anew starts with hairpin off.
+      - Left as it is when not set.
+    type: bool
+    version_added: 0.2.0
   up:
     description:
       - Whether the interface is up.
@@ -124,6 +135,12 @@ EXAMPLES = r'''
     mtu: 9000
     up: true
 
+- name: Hairpin mode on that port (a container behind it may reach its own published port through the host)
+  netvirt.linux.interface:
+    name: veth0
+    master: mybridge0
+    hairpin: true
+
 - name: Detach veth0 from its bridge
   netvirt.linux.interface:
     name: veth0
@@ -136,6 +153,7 @@ interface:
     - The interface after the task, under its final name in its final namespace. In check mode, as it would
       be; otherwise read back from the kernel.
     - C(peer) (the other end of the pair) is only returned for veth interfaces.
+    - C(hairpin) (the hairpin mode of the port) is only returned when O(hairpin) is given.
   returned: always
   type: dict
   sample:

@@ -189,6 +189,12 @@ options:
       master:
         description: A bridge in this end's namespace that this end is a port of.
         type: str
+      hairpin:
+        description:
+          - Hairpin mode of this end as a port of its bridge (see M(netvirt.linux.veth)); needs C(master).
+            Left as it is when not set.
+        type: bool
+        version_added: 0.2.0
       addresses:
         description: Addresses of this end in CIDR form; others are kept.
         type: list
@@ -275,6 +281,10 @@ options:
           master:
             description: A bridge in the other end's namespace that it is a port of.
             type: str
+          hairpin:
+            description: Hairpin mode of the other end as a port of its bridge; needs C(peer.master).
+            type: bool
+            version_added: 0.2.0
           addresses:
             description: Addresses of the other end in CIDR form; others are kept.
             type: list

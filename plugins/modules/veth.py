@@ -54,6 +54,17 @@ options:
       - Name of a bridge in O(netns) that this end is a port of. An empty string detaches it.
       - Left as it is when not set.
     type: str
+  hairpin:
+    description:
+      - Hairpin mode of this end as a port of its bridge (C(ip link set DEV type bridge_slave hairpin on)) - the
+        bridge may send a frame back out of the port it came in on, which a container needs to reach its own
+        published port through the host or the gateway. Docker turns it on for its container ports when it runs
+        without its userland proxy.
+      - This end must be a port of a bridge after the task (O(master), or the bridge it is a port of);
+        otherwise the task fails naming the option. A port attached anew starts with hairpin off.
+      - Left as it is when not set.
+    type: bool
+    version_added: 0.2.0
   addresses:
     description:
       - Addresses of this end in CIDR form (C(10.0.0.1/24), C(fd00::1/64)).
@@ -153,6 +164,10 @@ options:
       master:
         description: A bridge in O(peer.netns) that the other end is a port of; empty string for none.
         type: str
+      hairpin:
+        description: Hairpin mode of the other end as a port of its bridge (see O(hairpin)); left as it is when not set.
+        type: bool
+        version_added: 0.2.0
       addresses:
         description: Addresses of the other end, in CIDR form.
         type: list
@@ -243,10 +258,11 @@ EXAMPLES = r'''
       netns: ns2
       addresses: [10.1.1.2/24]
 
-- name: Docker-style container link, host end on docker0, eth0 inside the container's namespace
+- name: Docker-style container link, host end on docker0 in hairpin mode, eth0 inside the container's namespace
   netvirt.linux.veth:
     name: veth1a2b3c
     master: docker0
+    hairpin: true
     peer:
       name: eth0
       netns: /var/run/docker/netns/1a2b3c4d5e6f
@@ -271,6 +287,7 @@ RETURN = r'''
 veth:
   description:
     - The pair after the task. In check mode, as it would be; otherwise read back from the kernel.
+    - C(hairpin) of an end (its hairpin mode as a bridge port) is only returned when the task gives it.
   returned: always
   type: dict
   sample:

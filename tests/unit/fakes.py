@@ -94,6 +94,9 @@ class FakeSocket(object):
     def addr(self, command, **kwargs):
         self._call('addr', command, kwargs)
 
+    def brport(self, command, **kwargs):
+        self._call('brport', command, kwargs)
+
     def route(self, command, **kwargs):
         self._call('route', command, kwargs)
 

@@ -48,6 +48,7 @@ _MEANINGS = {
                        'link_set': 'not supported by this kernel or this kind of interface (for example '
                                    'vlan_filtering on a kernel without bridge VLAN support, or a master '
                                    'that is not a bridge)',
+                       'port_set': 'the interface is not a port of a bridge (hairpin mode belongs to a bridge port)',
                        # (op, option): a meaning for one option of one op
                        ('link_set', 'vlan_filtering'): 'this kernel lacks bridge VLAN filtering (it was built '
                                                        'without CONFIG_BRIDGE_VLAN_FILTERING), so the bridge '
@@ -320,6 +321,18 @@ def _link_move(session, action):
     session.forget_nsids()
 
 
+def _port_set(session, action):
+    """Options of a bridge port (the interface must be one): hairpin mode, IFLA_BRPORT_MODE, as
+    `bridge link set dev NAME hairpin on|off` sends it (RTM_SETLINK, AF_BRIDGE, IFLA_PROTINFO) through
+    pyroute2's brport (measured the same on 0.7.2 and 0.9.7; EOPNOTSUPP on an interface with no master)."""
+    params = action.params
+    index = _index(session, action.netns, params['name'], action)
+    kwargs = {}
+    if 'hairpin' in params:
+        kwargs['mode'] = 1 if params['hairpin'] else 0
+    session.socket(action.netns).brport('set', index=index, **kwargs)
+
+
 # -- addresses and routes -------------------------------------------------------------------
 def _addr(session, action, command):
     ref = action.netns
@@ -429,6 +442,7 @@ OPS = {
     'link_delete': _link_delete,
     'link_set': _link_set,
     'link_move': _link_move,
+    'port_set': _port_set,
     'addr_add': _addr_add,
     'addr_del': _addr_del,
     'route_add': _route_add,

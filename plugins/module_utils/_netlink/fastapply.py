@@ -6,8 +6,8 @@
 Same contract as apply.apply_plan: actions run in plan order, a refusal becomes an ApplyError
 naming the action's object and option, and on failure the creations made so far are undone
 (newest first). Steps this writer knows (namespace created without a fork, veth created with
-its peer in place, link up/down/master/mtu/mac/alias, address add/delete) are encoded here;
-every other step goes to apply.apply_one (pyroute2).
+its peer in place, link up/down/master/mtu/mac/alias, a bridge port's hairpin mode, address
+add/delete) are encoded here; every other step goes to apply.apply_one (pyroute2).
 
 Pipelining: a step on an object this run created (a namespace created by the plan, or a link
 created by it, and everything inside such a namespace) is sent without waiting for its ack;
@@ -35,6 +35,7 @@ MAX_CHANNELS = 64
 MAX_IN_FLIGHT = 128
 _SET_KEYS = frozenset(['name', 'up', 'mtu', 'mac', 'master', 'alias'])
 _VETH_KEYS = frozenset(['name', 'kind', 'peer', 'master', 'alias'])
+_PORT_KEYS = frozenset(['name', 'hairpin'])
 
 
 class Writer(object):
@@ -137,6 +138,8 @@ class Writer(object):
             return self._veth_create(action)
         if op == 'link_set' and _SET_KEYS.issuperset(params) and ('alias' not in params or params['alias']):
             return self._link_set(action)
+        if op == 'port_set' and _PORT_KEYS.issuperset(params):
+            return self._port_set(action)
         if op in ('addr_add', 'addr_del'):
             return self._addr(action, op == 'addr_add')
         return False
@@ -168,6 +171,13 @@ class Writer(object):
             kwargs['master'] = self.index(ref, params['master'], action) if params['master'] else 0
         index = self.session.cached_index(ref, params['name'])
         body = rawlink.link_set(index=index or 0, name=params['name'], **kwargs)
+        self.send(action, ref, rawlink.RTM_NEWLINK, body, defer=self.is_fresh(action))
+        return True
+
+    def _port_set(self, action):
+        params, ref = action.params, action.netns
+        index = self.session.cached_index(ref, params['name'])
+        body = rawlink.port_set(index=index or 0, name=params['name'], hairpin=params.get('hairpin'))
         self.send(action, ref, rawlink.RTM_NEWLINK, body, defer=self.is_fresh(action))
         return True
 

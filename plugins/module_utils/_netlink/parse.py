@@ -97,6 +97,12 @@ INFO_DATA_LISTS = {'IFLA_MACVLAN_MACADDR_DATA': 'IFLA_MACVLAN_MACADDR'}
 # namespace): the observer names the parent as link['parent'] = {'name', 'netns'}.
 PARENT_KINDS = ('vlan', 'macvlan', 'ipvlan')
 MACVLAN_MODES = {1: 'private', 2: 'vepa', 4: 'bridge', 8: 'passthru', 16: 'source'}
+# IFLA_LINKINFO -> IFLA_INFO_SLAVE_DATA of a port, by IFLA_INFO_SLAVE_KIND (the master's kind): what an
+# observation reports of a bridge port (link['brport']). IFLA_BRPORT_MODE is the hairpin mode
+# (`ip link set DEV type bridge_slave hairpin on`, `bridge link set dev DEV hairpin on`).
+SLAVE_DATA_ATTRS = {
+    'bridge': ('IFLA_BRPORT_MODE',),
+}
 VLAN_PROTOCOLS = {0x8100: '802.1Q', 0x88a8: '802.1ad'}
 
 
@@ -230,13 +236,20 @@ def _operstate(value):
     return OPERSTATES.get(value, 'unknown')
 
 
-def plain_link(index, flags, kind, attrs, data=None):
+def parse_brport(data):
+    """IFLA_INFO_SLAVE_DATA of a bridge port ({name: value} or None) -> {'hairpin': bool}."""
+    data = data or {}
+    return {'hairpin': bool(_get(data, 'IFLA_BRPORT_MODE', 0))}
+
+
+def plain_link(index, flags, kind, attrs, data=None, slave_kind=None, slave_data=None):
     """The plain link of an RTM_NEWLINK, from its header (ifindex, flags), IFLA_INFO_KIND (None when
     absent) and plain mappings of its attributes (LINK_ATTRS) and of IFLA_INFO_DATA (the kind's
     INFO_DATA_ATTRS; None when absent) -> {'name','index','kind','mtu','mac','up','operstate',
     'master_index','alias','link_index','link_netnsid'} plus 'bridge', 'tun' or 'vxlan' for those
     kinds (and 'bond'). Names of master and peer are filled in later by the observer, which knows the other links
-    and namespaces."""
+    and namespaces. A port of a bridge (``slave_kind`` 'bridge', IFLA_INFO_SLAVE_KIND) also has 'brport'
+    ({'hairpin'}, from ``slave_data``, the plain mapping of IFLA_INFO_SLAVE_DATA: SLAVE_DATA_ATTRS)."""
     flags = flags or 0
     if kind is None:
         kind = 'loopback' if flags & IFF_LOOPBACK else 'device'
@@ -268,6 +281,8 @@ def plain_link(index, flags, kind, attrs, data=None):
         out['macvlan'] = parse_macvlan(data)
     elif kind == 'bond':
         out['bond'] = parse_bond(data)
+    if slave_kind == 'bridge':
+        out['brport'] = parse_brport(slave_data)
     return out
 
 
@@ -284,8 +299,15 @@ def parse_link(msg):
             for name, inner in INFO_DATA_LISTS.items():
                 if data.get(name) is not None:
                     data[name] = _inner_list(data[name], inner)
+    slave_kind = _attr(info, 'IFLA_INFO_SLAVE_KIND') if info is not None else None
+    slave_data = None
+    names = SLAVE_DATA_ATTRS.get(slave_kind)
+    if names:
+        nested = _attr(info, 'IFLA_INFO_SLAVE_DATA')
+        if nested is not None:
+            slave_data = dict((name, _attr(nested, name)) for name in names)
     attrs = dict((name, _attr(msg, name)) for name in LINK_ATTRS)
-    return plain_link(_field(msg, 'index'), _field(msg, 'flags', 0), kind, attrs, data)
+    return plain_link(_field(msg, 'index'), _field(msg, 'flags', 0), kind, attrs, data, slave_kind, slave_data)
 
 
 def _inner_list(nested, inner):

@@ -44,6 +44,10 @@ IFLA_CARRIER = 33
 IFLA_LINK_NETNSID = 37
 IFLA_INFO_KIND = 1
 IFLA_INFO_DATA = 2
+IFLA_INFO_SLAVE_KIND = 4
+IFLA_INFO_SLAVE_DATA = 5
+# IFLA_INFO_SLAVE_DATA of a bridge port (<linux/if_link.h>, enum IFLA_BRPORT_*).
+IFLA_BRPORT_MODE = 4
 # IFLA_INFO_DATA of kind 'bridge', 'vxlan' and 'tun' (<linux/if_link.h>).
 IFLA_BR_FORWARD_DELAY = 1
 IFLA_BR_HELLO_TIME = 2
@@ -239,6 +243,14 @@ INFO_DATA = {
 }
 
 
+# IFLA_INFO_SLAVE_DATA by IFLA_INFO_SLAVE_KIND (the names: parse.SLAVE_DATA_ATTRS).
+SLAVE_DATA = {
+    'bridge': {
+        IFLA_BRPORT_MODE: ('IFLA_BRPORT_MODE', _u8),
+    },
+}
+
+
 def named_attrs(data, offset, end, table, nested=None):
     """{name: value} of the rtattrs between offset and end that ``table`` knows ({number: (name,
     decoder)}); the payload of attribute ``nested`` (a number), if there, as bytes under that number."""
@@ -261,7 +273,7 @@ def decode_link(data, offset, end):
     """One RTM_NEWLINK body -> the plain link of parse.plain_link (what parse.parse_link gives)."""
     _family, _type, index, flags, _change = _IFINFOMSG.unpack_from(data, offset)
     found = named_attrs(data, offset + _IFINFOMSG.size, end, LINK, IFLA_LINKINFO)
-    kind = info_data = None
+    kind = info_data = slave_kind = slave_data = None
     info = found.pop(IFLA_LINKINFO, None)
     if info is not None:
         nested = attrs(info, 0, len(info))
@@ -271,7 +283,13 @@ def decode_link(data, offset, end):
             if table is not None and IFLA_INFO_DATA in nested:
                 raw = nested[IFLA_INFO_DATA]
                 info_data = named_attrs(raw, 0, len(raw), table)
-    return parse.plain_link(index, flags, kind, found, info_data)
+        if IFLA_INFO_SLAVE_KIND in nested:
+            slave_kind = _text(nested[IFLA_INFO_SLAVE_KIND])
+            table = SLAVE_DATA.get(slave_kind)
+            if table is not None and IFLA_INFO_SLAVE_DATA in nested:
+                raw = nested[IFLA_INFO_SLAVE_DATA]
+                slave_data = named_attrs(raw, 0, len(raw), table)
+    return parse.plain_link(index, flags, kind, found, info_data, slave_kind, slave_data)
 
 
 def decode_addr(data, offset, end):

@@ -6,8 +6,8 @@
 Building hundreds of namespaces through pyroute2 costs more in pyroute2 (request filters,
 message objects, its event loop, one reply decode per request) than in the kernel. This writer
 encodes only what the topology build sends most (a veth created with its peer in place, a link
-set up/down or given a master, mtu or alias, an address added) and reads nothing but the acks.
-Everything else still goes through pyroute2 (apply.py). It does not import pyroute2.
+set up/down or given a master, mtu or alias, a bridge port's hairpin mode, an address added) and
+reads nothing but the acks. Everything else still goes through pyroute2 (apply.py). It does not import pyroute2.
 
 ``Channel`` is one socket: ``send`` puts a request in flight and returns its sequence number;
 ``collect`` reads acks until every request in flight is answered and returns {seq: errno}
@@ -36,6 +36,9 @@ NLM_F_CREATE = 0x400
 RTM_DELADDR = RTM_NEWADDR + 1     # 21
 IFLA_NET_NS_FD = 28
 IFLA_INFO_DATA = 2
+IFLA_INFO_SLAVE_KIND = 4
+IFLA_INFO_SLAVE_DATA = 5
+IFLA_BRPORT_MODE = 4
 VETH_INFO_PEER = 1
 IFA_BROADCAST = 4
 IFA_FLAGS = 8
@@ -101,6 +104,18 @@ def link_set(index=0, name=None, up=None, **attrs):
         change = IFF_UP
         flags = IFF_UP if up else 0
     return ifinfomsg(index=index, flags=flags, change=change) + link_attrs(name=name if not index else None, **attrs)
+
+
+def port_set(index=0, name=None, hairpin=None):
+    """Body of RTM_NEWLINK changing options of a bridge port, named by ``index`` or (index 0) by
+    ``name``, as `ip link set DEV type bridge_slave hairpin on` sends it: IFLA_LINKINFO ->
+    IFLA_INFO_SLAVE_KIND 'bridge', IFLA_INFO_SLAVE_DATA -> IFLA_BRPORT_MODE (u8). The kernel answers
+    EOPNOTSUPP for an interface that is not a port."""
+    data = b''
+    if hairpin is not None:
+        data += attr(IFLA_BRPORT_MODE, struct.pack('B', 1 if hairpin else 0))
+    info = attr_str(IFLA_INFO_SLAVE_KIND, 'bridge') + attr(IFLA_INFO_SLAVE_DATA, data)
+    return ifinfomsg(index=index) + link_attrs(name=name if not index else None) + attr(IFLA_LINKINFO, info)
 
 
 def addr(family, index, prefixlen, address, broadcast=None, flags=None):

@@ -27,6 +27,8 @@ OPTIONS = {
     'addresses': {'type': 'list', 'elements': 'str'},
     'purge_addresses': {'type': 'bool', 'default': False},
     'up': {'type': 'bool', 'default': True},
+    # hairpin mode of the interface as a port of its bridge (None: left as it is)
+    'hairpin': {'type': 'bool'},
 }
 
 
@@ -116,17 +118,26 @@ def link_picture(link, netns, fields=LINK_ATTRS, extra=None):
     for key in fields:
         if key in link:
             pic[key] = link[key]
+    if 'hairpin' in link:      # a plan's picture of a port whose hairpin mode the task manages
+        pic['hairpin'] = link['hairpin']
     if extra:
         pic.update(extra)
     return pic
 
 
-def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False, option_prefix=''):
-    """Converge mtu, mac, master, addresses and up of one link.
+def hairpin_of(link):
+    """The hairpin mode of an observed link as a bridge port (True/False), None when it is no port."""
+    brport = (link or {}).get('brport')
+    return None if brport is None else bool(brport.get('hairpin'))
 
-    ``want``: {'mtu','mac','master','up','addresses'}; None means "leave as it is", master ''
-    means "no master". ``have``: the observed link, or None for a link the plan creates.
-    Returns the predicted link after the plan."""
+
+def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False, option_prefix=''):
+    """Converge mtu, mac, master, hairpin, addresses and up of one link.
+
+    ``want``: {'mtu','mac','master','up','addresses'} and optionally 'hairpin'; None means "leave as
+    it is", master '' means "no master". ``have``: the observed link, or None for a link the plan
+    creates (``have['assumed']``: one check mode assumes an earlier task creates).
+    Returns the predicted link after the plan (with 'hairpin' when the task manages it)."""
     have = have or {}
     after = dict(have)
     obj = '%s %s' % (label, name)
@@ -153,6 +164,8 @@ def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False,
             text = 'detach %s from %s' % (obj, have.get('master'))
         plan.add('link_set', netns, obj, {'name': name, 'master': want['master']}, option=opt('master'), text=text)
         after['master'] = want['master'] or None
+    if want.get('hairpin') is not None:
+        plan_hairpin(plan, netns, name, obj, want['hairpin'], have, after, opt('hairpin'))
     if want.get('addresses') is not None:
         current = list(have.get('addresses') or [])
         wanted = want['addresses']
@@ -171,6 +184,27 @@ def plan_link_attrs(plan, netns, name, label, want, have, purge_addresses=False,
         plan.add('link_set', netns, obj, {'name': name, 'up': True}, option=opt('up'), text='set %s up' % obj)
         after['up'] = True
     return after
+
+
+def plan_hairpin(plan, netns, name, obj, hairpin, have, after, option):
+    """Hairpin mode of a bridge port (IFLA_BRPORT_MODE): a port forwards a frame back out of the
+    port it came in on only in hairpin mode (a container reaching its own published port through
+    the host, Docker's bridge with userland-proxy=false). ``after``: the link as planned so far
+    (its master); a port attached by this plan starts with hairpin off."""
+    master = after.get('master')
+    if not master:
+        if have.get('assumed'):
+            after['hairpin'] = hairpin
+            return
+        raise ValidationError("option %s of %s: hairpin mode belongs to a port of a bridge, and '%s' in %s would not "
+                              "be a port of one; give its bridge in option %s, or leave %s unset"
+                              % (option, obj, name, ns_label(netns), option[:-len('hairpin')] + 'master', option),
+                              option, obj)
+    current = hairpin_of(have) if have.get('master') == master else False
+    if bool(current) != hairpin:
+        plan.add('port_set', netns, obj, {'name': name, 'hairpin': hairpin}, option=option,
+                 text='turn hairpin mode %s on %s (port of bridge %s)' % ('on' if hairpin else 'off', obj, master))
+    after['hairpin'] = hairpin
 
 
 def plan_link_absent(plan, link, netns, obj, key, before, text=None, option='state'):

@@ -20,7 +20,7 @@ NETNS_LOCAL_KINDS = ('bridge', 'loopback')
 class InterfaceKind(Kind):
     returns = 'interface'
     argument_spec = common.options(
-        'name', 'mtu', 'mac', 'master', 'addresses', 'purge_addresses',
+        'name', 'mtu', 'mac', 'master', 'hairpin', 'addresses', 'purge_addresses',
         rename_to={'type': 'str'},
         target_netns={'type': 'raw'},
         up={'type': 'bool'},     # no default: an existing interface stays up or down as it is
@@ -49,6 +49,7 @@ class InterfaceKind(Kind):
                 'mtu': validate.mtu(params.get('mtu'), 'mtu', obj, maximum=validate.MTU_MAX + 1),
                 'mac': validate.mac(params.get('mac'), 'mac', obj),
                 'master': master,
+                'hairpin': params.get('hairpin'),
                 'up': params.get('up'),
                 'addresses': common.addresses(params.get('addresses'), 'addresses', obj, name),
             },
@@ -94,7 +95,7 @@ class InterfaceKind(Kind):
         elif ctx.check_mode:
             ctx.warn("%s: no interface '%s' in %s yet; check mode assumes an earlier task creates it"
                      % (obj, name, ns_label(netns)))
-            have, here, before = {'name': name, 'kind': None}, netns, {'state': 'absent'}
+            have, here, before = {'name': name, 'kind': None, 'assumed': True}, netns, {'state': 'absent'}
         else:
             elsewhere = ''
             if moving or renaming:
@@ -104,6 +105,8 @@ class InterfaceKind(Kind):
                                   % (obj, name, ns_label(netns), elsewhere), 'name', obj)
 
         have = dict(have)
+        if desired['want']['hairpin'] is not None and before.get('state') == 'present':
+            before['hairpin'] = common.hairpin_of(have)
         if here != target or have.get('name') != final:
             have = self._plan_place(plan, obj, have, here, target, final)
             here = target
@@ -133,7 +136,7 @@ class InterfaceKind(Kind):
             plan.add('link_move', here, obj, params, option='target_netns',
                      text='move %s to %s%s' % (obj, ns_label(target), as_name))
             # A moved interface arrives down, with no addresses and no master.
-            have.update({'up': False, 'addresses': [], 'master': None})
+            have.update({'up': False, 'addresses': [], 'master': None, 'brport': None})
         else:
             plan.add('link_set', here, obj, {'name': current, 'new_name': final}, option='rename_to',
                      text='rename %s to %s' % (obj, final))
@@ -160,4 +163,7 @@ class InterfaceKind(Kind):
         target = observed['target']
         final = desired['rename_to'] or desired['name']
         link = session.links(target).get(final)
-        return {'interface': self.picture(link, target, final)}
+        pic = self.picture(link, target, final)
+        if link is not None and desired['want']['hairpin'] is not None:
+            pic['hairpin'] = common.hairpin_of(link)
+        return {'interface': pic}

@@ -126,7 +126,7 @@ def phase(action):
         return 'bridge' if params.get('kind') == 'bridge' else 'link'
     if op in ('link_move', 'tun_create'):
         return 'link'
-    if op == 'tun_set':
+    if op in ('tun_set', 'port_set'):
         return 'attrs'
     if op == 'link_set':
         if 'bridge' in params:

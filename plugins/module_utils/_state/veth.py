@@ -11,7 +11,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action, Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
 
-END_OPTIONS = ('mac', 'master', 'addresses', 'up')     # what each end of the pair has of its own
+END_OPTIONS = ('mac', 'master', 'hairpin', 'addresses', 'up')     # what each end of the pair has of its own
 # the egress impairment of one end (netvirt.linux.netem's options, and its force)
 IMPAIRMENT = {'type': 'dict', 'options': dict(netem.IMPAIRMENT_SPEC, force={'type': 'bool', 'default': False})}
 
@@ -110,6 +110,8 @@ class VethKind(Kind):
             'addresses': common.addresses(params.get('addresses'), prefix + 'addresses', obj, params.get('name')),
             'up': params.get('up'),
         })
+        if params.get('hairpin') is not None:    # only when given: left as it is otherwise
+            out['hairpin'] = params['hairpin']
         return out
 
     def observe(self, session, desired, ctx):
@@ -175,7 +177,7 @@ class VethKind(Kind):
                 have = {'master': end['master']}    # the composite counts the ports over its whole plan
             common.check_master(links[ref], end['master'], ref, option, obj, ctx, have)
         main_want = dict(desired['end'], mtu=desired['mtu'])
-        peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS if k in peer)
+        peer_want = dict((k, peer[k]) for k in common.LINK_ATTRS + ('hairpin',) if k in peer)
         peer_want['mtu'] = desired['mtu']
         after_main = common.plan_link_attrs(plan, netns, name, 'veth', main_want, have_main,
                                             desired['purge_addresses'])
@@ -186,6 +188,10 @@ class VethKind(Kind):
         after['peer'].pop('kind', None)
         after['peer'].pop('state', None)
         plan_impairments(plan, desired, observed, after, after['peer'])
+        if link is not None:
+            seen_peer = link.get('peer') or {}
+            seen_peer = links.get(seen_peer.get('netns'), {}).get(seen_peer.get('name'))
+            self.hairpin_pictures(before, desired, link, seen_peer)
         for pic, end, ref, ename in ((before, desired['end'], netns, name),
                                      (before.get('peer'), peer, pns, pname)):
             if pic is not None and end.get('impairment') and link is not None:
@@ -234,12 +240,21 @@ class VethKind(Kind):
             plan.add('link_move', cur_ns, 'veth peer %s' % cur_name, params, option='peer.netns',
                      text='move peer %s of %s to %s%s' % (cur_name, obj, ns_label(pns), as_name))
             # A moved interface arrives down, with no addresses and no master.
-            have.update({'up': False, 'addresses': [], 'master': None})
+            have.update({'up': False, 'addresses': [], 'master': None, 'brport': None})
         else:
             plan.add('link_set', cur_ns, 'veth peer %s' % cur_name, {'name': cur_name, 'new_name': pname},
                      option='peer.name', text='rename peer %s of %s to %s' % (cur_name, obj, pname))
         have['name'] = pname
         return have
+
+    @staticmethod
+    def hairpin_pictures(pic, desired, link, peer_link):
+        """The hairpin mode of the ends whose option hairpin the task gives, in ``pic`` (before, or
+        read back): None for an end that is no bridge port."""
+        if desired['end'].get('hairpin') is not None:
+            pic['hairpin'] = common.hairpin_of(link)
+        if (desired.get('peer') or {}).get('hairpin') is not None and pic.get('peer') is not None:
+            pic['peer']['hairpin'] = common.hairpin_of(peer_link)
 
     @staticmethod
     def picture(link, netns, links):
@@ -262,6 +277,9 @@ class VethKind(Kind):
             if pref not in links:
                 links[pref] = session.links(pref)
         pic = self.picture(link, observed['netns'], links)
+        if link is not None and desired['state'] == 'present':
+            peer = link.get('peer') or {}
+            self.hairpin_pictures(pic, desired, link, links.get(peer.get('netns'), {}).get(peer.get('name')))
         if link is not None:
             for target, end, ref, ename in ((pic, desired['end'], observed['netns'], desired['name']),
                                             (pic.get('peer'), desired['peer'], observed['peer_netns'],
