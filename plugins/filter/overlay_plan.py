@@ -59,7 +59,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: C(errors), C(topology), C(remotes), C(probes), C(remote_hosts), C(mtu) (per network).
+  description:
+    - C(errors), C(topology), C(remotes), C(probes), C(remote_hosts), C(mtu) (per network).
+    - C(underlay), the probes of the other members' underlay addresses from this host (C(probes), C(remote_hosts),
+      as M(netvirt.linux.reachability) takes them), which the role runs before it changes anything.
   type: dict
 '''
 
@@ -234,12 +237,16 @@ def overlay_plan(members, networks, host, name='overlay'):
 
     me = [m for m in members if m.get('host') == host]
     result = {'errors': errors, 'mtu': mtus, 'remotes': {}, 'probes': [], 'remote_hosts': [],
+              'underlay': {'probes': [], 'remote_hosts': []},
               'topology': {'name': '%s.%s' % ('overlay', name), 'namespaces': [], 'bridges': [], 'vxlans': [],
                            'links': []}}
     if errors or not me:
         return result
     me = me[0]
     topo = result['topology']
+    others = [m for m in members if m.get('host') != host]
+    result['underlay'] = {'probes': [{'to': str(m['_ip']), 'expect': 'any'} for m in others],
+                          'remote_hosts': [{'name': m['host'], 'addresses': [str(m['_ip'])]} for m in others]}
     for n in nets:
         remotes = [str(m['_ip']) for m in members if m.get('host') != host]
         result['remotes'][n['name']] = [] if n['group'] else remotes

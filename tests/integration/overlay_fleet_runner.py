@@ -180,6 +180,10 @@ def main():
          'option overlay_underlay_address of host h3: the host has no underlay address'),
         ('mtu', {'overlay_networks': [dict(nets[0], mtu=1480), nets[1]]}, {},
          'option overlay_networks[0].mtu of network blue: MTU 1480 does not fit the underlay of host h1'),
+        # h3 says an underlay address no host holds: h1 and h2 get no answer from it (h3 itself reaches them)
+        ('underlay-unreachable', {}, {'h3': {'overlay_underlay_address': '198.18.0.99'}},
+         'option overlay_underlay_address of host h3: 198.18.0.99 is not reachable from host h1 (no answer to an ICMP '
+         'echo within 1.0 s); option overlay_underlay_address of host h3: 198.18.0.99 is not reachable from host h2'),
     ]
     for name, extra, overrides, message in cases:
         inv = write_inventory(workdir, all_hosts, host_overrides=copy.deepcopy(overrides))

@@ -33,6 +33,13 @@ def test_plan_of_one_host():
                                     {'name': 'h3', 'addresses': ['10.100.128.3']}]
 
 
+def test_underlay_is_the_other_members_with_their_addresses():
+    assert overlay_plan(members(), NETS, 'h2')['underlay'] == {
+        'probes': [{'to': '192.0.2.1', 'expect': 'any'}, {'to': '192.0.2.3', 'expect': 'any'}],
+        'remote_hosts': [{'name': 'h1', 'addresses': ['192.0.2.1']}, {'name': 'h3', 'addresses': ['192.0.2.3']}]}
+    assert overlay_plan(members(1), NETS, 'h1')['underlay'] == {'probes': [], 'remote_hosts': []}
+
+
 def test_membership_change_is_exactly_the_members():
     plan = overlay_plan(members(2), NETS, 'h1')
     assert [v['remotes'] for v in plan['topology']['vxlans']] == [['192.0.2.2'], ['192.0.2.2']]
