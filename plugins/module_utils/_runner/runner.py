@@ -59,7 +59,7 @@ def lock_timeout(env=None):
 def hold_namespaces(kind, desired, session, ctx, module):
     """Lock the namespaces the kind may change (``Kind.locks``), each by name or identity; a wait
     past the timeout fails naming the namespace and the run that holds it."""
-    refs = kind.locks(desired)
+    refs = list(kind.locks(desired)) + list(kind.recorded_locks(desired, ctx.io))
     if not refs:
         return None
     lock = ctx.io.lock

@@ -210,6 +210,18 @@ class TopologyKind(Kind):
                     refs.append(item['peer']['netns'])
         return refs
 
+    def recorded_locks(self, desired, io):
+        """The namespaces its ownership record names (made by it, holding its links, its routes',
+        pending): ``purge`` and ``state=absent`` remove what is there though the task may not name
+        it, so another run must not be changing them meanwhile."""
+        if not (desired['purge'] or desired['state'] == 'absent'):
+            return []
+        record = io.records.read_topology(desired['name'])
+        refs = list(record['namespaces']) + list(record['refs']) + list(record['pending']['namespaces'])
+        refs.extend(pair[0] for pair in record['pending']['links'])
+        refs.extend(route[0] for route in record['routes'])
+        return refs
+
     def __init__(self):
         self.started = time.time()
         self._groups = {}

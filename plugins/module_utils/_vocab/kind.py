@@ -79,6 +79,13 @@ class Kind(object):
         returns none."""
         return [desired.get('netns')] if self.common else []
 
+    def recorded_locks(self, desired, io):
+        """More namespaces to lock, known only from what the collection recorded on the host (read
+        through ``io``, the runner's Io): a kind that removes what an earlier run made (a topology's
+        ``purge`` or ``state=absent``) locks those too, though the task does not name them. Taken
+        with ``locks`` in one sorted set, before observe. Default: none."""
+        return []
+
     def observe(self, session, desired, ctx):
         return {}
 

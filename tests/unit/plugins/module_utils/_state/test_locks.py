@@ -43,3 +43,41 @@ def test_the_kinds_that_only_read_lock_nothing_and_iptables_keeps_its_own_lock()
     assert NetInfoKind().locks({'netns': 'ns1'}) == []
     assert ReachabilityKind().locks({'netns': 'ns1'}) == []
     assert IptablesKind().locks({'netns': 'ns1'}) == []
+
+
+class RecordsIo(object):
+    """An Io whose ownership records say what topology ``lab`` made."""
+
+    def __init__(self, record):
+        from ansible_collections.netvirt.linux.plugins.module_utils._host import records
+        full = records._empty()
+        full.update(record)
+        self.records = self
+        self._record = full
+        self.read = []
+
+    def read_topology(self, name):
+        self.read.append(name)
+        return self._record
+
+
+RECORD = {'namespaces': {'made1': 11, 'made2': 12}, 'refs': [None, 'holds-link'], 'routes': [['routed', '10.0.0.0/8']],
+          'pending': {'namespaces': ['half'], 'links': [['pending-link-ns', 'v9']]}}
+
+
+def test_purge_and_absent_also_lock_the_namespaces_only_the_record_names():
+    for given in ({'state': 'absent'}, {'purge': True, 'namespaces': [{'name': 'made1'}]}):
+        kind = TopologyKind()
+        io = RecordsIo(RECORD)
+        got = kind.recorded_locks(kind.desired(params(TopologyKind, name='lab', **given)), io)
+        assert io.read == ['lab']
+        assert sorted(set(got), key=str) == sorted(['made1', 'made2', None, 'holds-link', 'half', 'pending-link-ns',
+                                                    'routed'], key=str)
+
+
+def test_a_build_without_purge_locks_only_what_it_names():
+    kind = TopologyKind()
+    io = RecordsIo(RECORD)
+    assert kind.recorded_locks(kind.desired(params(TopologyKind, name='lab', namespaces=[{'name': 'a'}])), io) == []
+    assert io.read == []
+    assert BridgeKind().recorded_locks({'netns': 'ns1'}, io) == []

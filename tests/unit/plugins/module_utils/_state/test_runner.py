@@ -267,3 +267,21 @@ def test_the_runner_locks_the_namespace_in_the_lock_folder(tmp_path, monkeypatch
     run(kind, FakeModule(check_mode=False))
     assert [f for f in sorted(tmp_path.iterdir()) if f.name.startswith('netns-')], \
         'the runner took no namespace lock in LOCK_DIR (it must never fall back to /run/netvirt in a test)'
+
+
+def test_the_runner_also_locks_what_the_kind_knows_from_its_records_before_observe(tmp_path, monkeypatch):
+    from ansible_collections.netvirt.linux.plugins.module_utils._host import lock
+    monkeypatch.setattr(lock, 'LOCK_DIR', str(tmp_path))
+    seen = {}
+
+    class Recorded(CheckingKind):
+        def recorded_locks(self, desired, io):
+            seen['io'] = io
+            return ['only-in-the-record']
+
+        def observe(self, session, desired, ctx):
+            seen['held'] = sorted(f.name for f in tmp_path.iterdir())
+            return {}
+    run(Recorded(), FakeModule(check_mode=False))
+    assert isinstance(seen['io'], runner.Io)
+    assert 'netns-name-only-in-the-record.lock' in seen['held'], seen['held']
