@@ -5,6 +5,8 @@ second run changes nothing (changed=0 in the PLAY RECAP), the teardown (`-e lab_
 succeeds, and afterwards the network is exactly as before (snapshot.py: no namespace, link, address,
 route or rule left; an iptables table left loaded but empty - no rule, no user chain, every policy
 ACCEPT - counts as not there).
+The demo (playbook_runner.CHECK_FIRST) is first run with `--check --diff` on the fresh sandbox: it must
+change nothing, and the tasks it says would change are, in order, those the converge run then changes.
 Test ids: test_playbook[pyroute2-0.9-seed_002_veth_bridge]; select with `make integration K=seed_002`
 (or K=mininet_nets).
 The converge run writes the lab's report (-e lab_report=...): it must be there, with the picture (an SVG with a
@@ -19,6 +21,7 @@ import re
 import pytest
 
 from harness import REPO, module_pythons, run_runner
+from playbook_runner import CHECK_FIRST
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'playbook_runner.py')
@@ -120,6 +123,59 @@ def test_recap_parser():
     assert recap('no recap here') == {}
 
 
+TASK = re.compile(r'^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$')
+STATUS = re.compile(r'^(changed|ok|skipping|failed|fatal|included): ')
+
+
+def task_statuses(output):
+    """[(task name, status)] of a run, in order: ``changed`` when the task changed anything (an item of a
+    loop), else ``ok``, ``skipping``, ``failed`` (failed or fatal) or ``included``, as the default callback
+    printed them."""
+    out = []
+    for line in output.splitlines():
+        found = TASK.match(line)
+        if found:
+            out.append([found.group(1), set()])
+            continue
+        found = STATUS.match(line)
+        if found and out:
+            out[-1][1].add('failed' if found.group(1) == 'fatal' else found.group(1))
+    order = ('failed', 'changed', 'ok', 'included', 'skipping')
+    return [(name, next((s for s in order if s in seen), 'none')) for name, seen in out]
+
+
+def test_task_statuses_parser():
+    text = ('TASK [netvirt.linux.veth_pair : Build] ******\nchanged: [localhost]\n--- before\n+++ after\n\n'
+            'TASK [Loop] ***\nok: [localhost] => (item=a)\nchanged: [localhost] => (item=b)\n\n'
+            'TASK [Skip] ***\nskipping: [localhost]\n\nTASK [Bad] ***\nfatal: [localhost]: FAILED! => {}\n'
+            'RUNNING HANDLER [h] ***\nok: [localhost]\n')
+    assert task_statuses(text) == [('netvirt.linux.veth_pair : Build', 'changed'), ('Loop', 'changed'),
+                                   ('Skip', 'skipping'), ('Bad', 'failed'), ('h', 'ok')]
+
+
+def check_mode_predicted(name, check, converge, log):
+    """What ``--check`` printed is what the converge run then did: the tasks that changed something, in order,
+    are the same in both runs, and no task of the check run failed. (Check mode skips the lab's verify and
+    report tasks, which change nothing: only the tasks that change are compared.)"""
+    predicted, done = task_statuses(check['output']), task_statuses(converge['output'])
+    failed = [task for task, status in predicted if status == 'failed']
+    said = [task for task, status in predicted if status == 'changed']
+    did = [task for task, status in done if status == 'changed']
+    assert not failed and said == did, (
+        '%s: check mode did not predict the real run (log %s):\nfailed in check mode: %s\n'
+        'changed in check mode only: %s\nchanged in the real run only: %s\ncheck mode: %s\nreal run:   %s'
+        % (name, log, failed, [t for t in said if t not in did], [t for t in did if t not in said], said, did))
+
+
+def test_check_mode_predicted_refuses_a_wrong_prediction():
+    real = {'output': 'TASK [a] ***\nchanged: [localhost]\nTASK [b] ***\nchanged: [localhost]\n'}
+    check_mode_predicted('lab', {'output': real['output'] + 'TASK [verify] ***\nskipping: [localhost]\n'}, real, 'log')
+    for wrong in ('TASK [a] ***\nchanged: [localhost]\nTASK [b] ***\nok: [localhost]\n',
+                  'TASK [a] ***\nchanged: [localhost]\nTASK [b] ***\nfatal: [localhost]: FAILED! => {}\n'):
+        with pytest.raises(AssertionError):
+            check_mode_predicted('lab', {'output': wrong}, real, 'log')
+
+
 def test_there_are_seed_playbooks():
     assert {'demo', 'seed_000_peers', 'seed_002_veth_bridge', 'seed_003_netfilter_path',
             'seed_004_bridge_docker', 'mininet_nets', 'lab_macvlan'} <= set(_playbooks())
@@ -160,8 +216,13 @@ def test_playbook(python, name, tmp_path):
             pytest.fail('%s: run "%s" failed (exit %s; full log %s)\n---- last lines ----\n%s'
                         % (name, step['label'], step['rc'], log, '\n'.join(step['output'].splitlines()[-120:])),
                         pytrace=False)
-    assert list(runs) == ['converge', 'again', 'teardown']
+    assert list(runs) == (['check'] if name in CHECK_FIRST else []) + ['converge', 'again', 'teardown']
     check_report(name, page)
+    if name in CHECK_FIRST:
+        assert report['after_check'] == report['before'], \
+            '%s: check mode changed the network:\nbefore %s\nafter  %s' % (
+                name, json.dumps(report['before'], sort_keys=True), json.dumps(report['after_check'], sort_keys=True))
+        check_mode_predicted(name, runs['check'], runs['converge'], log)
 
     first = recap(runs['converge']['output'])
     assert first.get('localhost', {}).get('changed', 0) > 0, '%s: the first run changed nothing: %s' % (name, first)
