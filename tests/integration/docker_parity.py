@@ -15,6 +15,7 @@ usage (inside tools/sandbox): python docker_parity.py MODE MODULE_PYTHON
   MODE docker        Docker with --userland-proxy=false (the mode the role reproduces)
        docker-proxy  Docker with its default userland proxy (measured for the README's table)
        role          the role, twice (networks A and B)
+       role-nftables the same with docker_bridge_firewall_backend=nftables
        both          Docker (--userland-proxy=false) and the role side by side: the role's networks are
                      RA (nv-web, 172.20.0.0/16) and RB (nv-db, 172.21.0.0/16), its host ports 9081/9053/9082;
                      both tables, the rows between the two, then again with a DROP in DOCKER-USER
@@ -318,7 +319,7 @@ def remove_cgroup(path):
 
 # ---------------------------------------------------------------- the role
 
-def role_vars(side):
+def role_vars(side, backend='iptables'):
     s = SIDES[side]
     nets = []
     for net, members in (('A', [('A1', ['%d:80/tcp' % s['PA'], '%d:53/udp' % s['PAU']]), ('A2', [])]),
@@ -326,22 +327,24 @@ def role_vars(side):
         n = s[net]
         nets.append({'docker_bridge_name': n['name'], 'docker_bridge_bridge': n['bridge'],
                      'docker_bridge_subnet': n['subnet'], 'docker_bridge_gateway': n['gateway'],
-                     'docker_bridge_forward_drop': True,
+                     'docker_bridge_forward_drop': backend == 'iptables',
+                     'docker_bridge_firewall_backend': backend,
                      'docker_bridge_containers': [{'name': s[k]['name'], 'address': s[k]['address'],
                                                    'publish': p} for k, p in members]})
     return nets
 
 
-def run_role(side, python, state='present'):
-    nets = role_vars(side)
+def run_role(side, python, state='present', backend='iptables'):
+    nets = role_vars(side, backend)
     plays = [{'name': 'Docker-parity: network %s' % n['docker_bridge_name'], 'hosts': 'localhost',
               'gather_facts': False,
               'tasks': [{'name': 'Role docker_bridge', 'ansible.builtin.include_role': {'name': 'netvirt.linux.docker_bridge'},
                          'vars': dict(n, docker_bridge_state=state) if state == 'present'
                          else {'docker_bridge_name': n['docker_bridge_name'], 'docker_bridge_state': state,
-                               'docker_bridge_forward_drop': True}}]}
+                               'docker_bridge_forward_drop': backend == 'iptables',
+                               'docker_bridge_firewall_backend': backend}}]}
              for n in nets]
-    playbook = os.path.join(RUN, 'parity-%s-%s.yml' % (side, state))
+    playbook = os.path.join(RUN, 'parity-%s-%s-%s.yml' % (side, backend, state))
     with open(playbook, 'w') as handle:
         json.dump(plays, handle)
     controller = os.environ.get('NETVIRT_CONTROLLER') or os.path.dirname(os.path.dirname(sys.executable))
@@ -456,6 +459,9 @@ def leftovers(cgroups):
     defaults = (':INPUT ACCEPT', ':FORWARD ACCEPT', ':OUTPUT ACCEPT', ':PREROUTING ACCEPT', ':POSTROUTING ACCEPT')
     left += ['iptables %s' % line for line in out.splitlines() if not line.startswith(':NV-USER - ')
              and (line.startswith('-A') or (line.startswith(':') and not line.startswith(defaults)))]
+    out = subprocess.run(['nft', 'list', 'tables'], stdout=subprocess.PIPE, universal_newlines=True,
+                         check=False).stdout
+    left += ['nftables %s' % line for line in out.splitlines() if 'nv-bridges-' in line]
     left += ['cgroup %s' % path for path in cgroups if os.path.isdir(path)]
     out = subprocess.run(['ps', '-e', '-o', 'pid=,comm='], stdout=subprocess.PIPE, universal_newlines=True,
                          check=False).stdout
@@ -484,16 +490,17 @@ def main():
                 servers.start(path)
             sh(['ip', '-n', 'outside', 'route', 'add', '172.17.0.0/16', 'via', HOST])
             sh(['ip', '-n', 'outside', 'route', 'add', '172.18.0.0/16', 'via', HOST])
-        if mode in ('role', 'both'):
-            side = 'role' if mode == 'role' else 'role-beside'
-            role_paths = run_role(side, python)
+        backend = 'nftables' if mode == 'role-nftables' else 'iptables'
+        if mode in ('role', 'role-nftables', 'both'):
+            side = 'role' if mode != 'both' else 'role-beside'
+            role_paths = run_role(side, python, backend=backend)
             for path in role_paths.values():
                 servers.start(path)
             for net in ('A', 'B'):
                 sh(['ip', '-n', 'outside', 'route', 'add', SIDES[side][net]['subnet'], 'via', HOST])
         if mode in ('docker', 'docker-proxy'):
             report['tables']['docker'] = side_table('docker', docker_paths)
-        elif mode == 'role':
+        elif mode in ('role', 'role-nftables'):
             report['tables']['role'] = side_table('role', role_paths)
         else:
             report['tables']['docker'] = side_table('docker', docker_paths)
@@ -505,9 +512,10 @@ def main():
             report['tables']['cross+drop'] = cross_table(docker_paths, role_paths)
             sh(['iptables', '-D', 'DOCKER-USER'] + DOCKER_USER_DROP)
         report['iptables'] = sh(['iptables-save'], check=False)
-        if mode in ('role', 'both'):
+        report['nftables'] = sh(['nft', 'list', 'ruleset'], check=False)
+        if mode in ('role', 'role-nftables', 'both'):
             servers.stop()
-            run_role('role' if mode == 'role' else 'role-beside', python, state='absent')
+            run_role('role' if mode != 'both' else 'role-beside', python, state='absent', backend=backend)
     except Exception as exc:  # pylint: disable=broad-except
         report['error'] = str(exc)
         if daemon is not None:
