@@ -166,6 +166,24 @@ options:
     type: str
     choices: [auto, nft, legacy]
     default: auto
+  persist:
+    description:
+      - Put this task's rules back at boot, without Ansible on the host. V(true) writes the task's options (as
+        given, less O(persist)) to C(/etc/netvirt/persist/iptables-NAME.json) (mode 0600) and a systemd unit
+        C(netvirt-iptables-NAME.service), enabled in C(multi-user.target.wants), that runs the module's own
+        code at boot (observe, plan, apply; idempotent) through C(/usr/local/lib/netvirt/netvirt-replay), as
+        O(netvirt.linux.topology#module:persist) does. NAME is the namespace (C(host) for the module's own),
+        table, chain, the owner when it is not the default, and a digest of the four (see RV(persist.unit)).
+      - The unit is ordered after C(network-pre.target) (so after the topology units that make the namespace of
+        O(netns)) and before C(network.target); nothing waits for C(network-online.target). When the namespace
+        is not there, the unit fails naming O(netns) (C(journalctl -u netvirt-iptables-NAME)).
+      - V(false) (and O(state=absent)) removes this task's state file, unit and link (and the replay library
+        when no other owner is persisted); the rules themselves stay unless O(state=absent).
+      - Needs systemd as the init system; elsewhere V(true) fails naming this option. O(netns) must be a name
+        (or unset): a PID or a path does not exist after a reboot and is refused. Check mode and diff show the
+        files and the link that would be written or removed.
+    type: bool
+    default: false
 notes:
   - Rules that need objects only the target namespace has (for example C(-m set --match-set) with an ipset)
     cannot be canonicalised in the throwaway namespace and fail; create such objects in a way iptables can see
@@ -265,6 +283,23 @@ backend:
   returned: always
   type: str
   sample: nft
+persist:
+  description: Where the persisted state lives (with O(persist=true)).
+  returned: when O(persist=true) and O(state=present)
+  type: dict
+  contains:
+    state_file:
+      description: The state file.
+      type: str
+      sample: /etc/netvirt/persist/iptables-web.filter.INPUT.3f1c2a9b.json
+    unit:
+      description: The systemd unit that replays it at boot.
+      type: str
+      sample: netvirt-iptables-web.filter.INPUT.3f1c2a9b.service
+    library:
+      description: The folder of the replay script and the module_utils it imports.
+      type: str
+      sample: /usr/local/lib/netvirt
 commands:
   description:
     - The iptables commands the task ran, in order, each prefixed with where it ran (C(target) - the namespace of

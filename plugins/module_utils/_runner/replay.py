@@ -26,12 +26,13 @@ from ansible_collections.netvirt.linux.plugins.module_utils._netlink.apply impor
 from ansible_collections.netvirt.linux.plugins.module_utils._netlink.session import Session
 from ansible_collections.netvirt.linux.plugins.module_utils._runner.hostio import Io
 from ansible_collections.netvirt.linux.plugins.module_utils._state import persist
+from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import NetvirtError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Context
 
 # The kinds whose state can be persisted: KIND of the state file -> the kind class.
-KINDS = {'topology': TopologyKind}
+KINDS = {'topology': TopologyKind, 'iptables': IptablesKind}
 
 USAGE = 'usage: netvirt-replay KIND NAME  (KIND: %s); replays %s/KIND-NAME.json' % (
     ', '.join(sorted(KINDS)), persist.STATE_DIR)
@@ -50,6 +51,8 @@ def load(kind, name, host=host_persist):
     """The params of the owner's state file (Failed when missing, unreadable or not its own)."""
     if kind not in KINDS:
         raise Failed('unknown kind %r: %s' % (kind, USAGE), 2)
+    if not name or name.startswith('.') or not all(c.isalnum() or c in '_.-' for c in name):
+        raise Failed('name %r: letters, digits, _ . - only: %s' % (name, USAGE), 2)
     path = persist.state_path(kind, name)
     try:
         seen = host.read(path)

@@ -10,13 +10,15 @@ one per iptables-restore line; apply: one payload per IP version, committed with
 payloads are ``--test``-ed before either is committed; close: let the lock go (on every path).
 Needs no pyroute2. The I/O comes from the runner: ``ctx.io.iptables`` (the tools run inside the
 namespace), ``ctx.io.canon`` (canonical texts, scratch namespace), ``ctx.io.lock``.
+With ``persist`` the task's params are written on the host with a systemd unit that replays
+them at boot (``_state.persist``, ``_runner.replay``): the persist_* actions come after the rules.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.netvirt.linux.plugins.module_utils._iptables import edits, rules
-from ansible_collections.netvirt.linux.plugins.module_utils._state import validate
+from ansible_collections.netvirt.linux.plugins.module_utils._state import persist, validate
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ApplyError, NetvirtError, ValidationError
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Plan, ns_label
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.kind import Kind
@@ -39,7 +41,9 @@ class IptablesKind(Kind):
         purge={'type': 'str', 'default': 'owned', 'choices': ['owned', 'all']},
         state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
         backend={'type': 'str', 'default': 'auto', 'choices': ['auto', 'nft', 'legacy']},
+        persist={'type': 'bool', 'default': False},
     )
+    replaying = False       # True in the boot-time replay (_runner.replay): the persistence files are left alone
 
     def locks(self, desired):
         return []       # iptables holds its own lock of the namespace's tables (observe)
@@ -52,6 +56,7 @@ class IptablesKind(Kind):
         self.seen = {}          # family -> (parsed table, specs taken without the kernel's check)
         self.assumed = None     # check mode: chains taken as made by an earlier task (canon.load)
         self.warned = set()
+        self._persisted = None  # what the persistence wrote (the result's persist)
 
     # -- desired -------------------------------------------------------------------------------
     def desired(self, params):
@@ -96,10 +101,17 @@ class IptablesKind(Kind):
                                       option, obj)
             wanted.append({'option': option, 'spec': spec, 'families': [f for f in families if f in fams] if fams
                            else list(families), 'exact': exact, 'ref': ref})
+        want_persist = bool(params.get('persist')) and params['state'] == 'present'
+        if want_persist and netns is not None and (netns.isdigit() or netns.startswith('/')):
+            raise ValidationError("option persist of %s: namespace %s is a PID or a path, which does not exist after a "
+                                  "reboot; persist rules of a named namespace or of the module's own" % (obj, netns),
+                                  'persist', obj)
+        name = persist.iptables_name(netns, table, chain, owner)
         return {'netns': netns, 'table': table, 'chain': chain, 'builtin': builtin, 'obj': obj, 'owner': owner,
                 'mark': mark, 'families': families, 'whole': whole, 'rules': wanted, 'policy': params.get('policy'),
                 'position': params['position'], 'state': params['state'], 'backend': params['backend'],
-                'purge': params['purge']}
+                'purge': params['purge'], 'persist_name': name, 'persist': want_persist,
+                'persist_text': persist.state_text('iptables', name, params) if want_persist else None}
 
     # -- observe -------------------------------------------------------------------------------
     def observe(self, session, desired, ctx):
@@ -149,6 +161,9 @@ class IptablesKind(Kind):
         finally:
             self.runner.reset_scratch()
         self._warn_assumed(obj, ctx)
+        if not self.replaying:
+            observed['persist'] = persist.observe(io.persist, io.replay_library, 'iptables', desired['persist_name'],
+                                                  desired['persist'])
         return observed
 
     def _warn_assumed(self, obj, ctx):  # pylint: disable=unused-argument
@@ -263,6 +278,10 @@ class IptablesKind(Kind):
             after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, new_policy, result['final'])))
         key = 'iptables %s/%s (%s)' % (table, chain, ns_label(netns))
         plan.record(key, ''.join(before_text), ''.join(after_text))
+        if observed.get('persist') is not None:
+            # the persistence files last (written only after the rules went in); the replay plans none
+            self._persisted = persist.plan(plan, 'iptables', desired['persist_name'], desired['persist'],
+                                           desired['persist_text'], observed['persist'])
         return plan
 
     # -- apply ---------------------------------------------------------------------------------
@@ -271,6 +290,8 @@ class IptablesKind(Kind):
         table = None
         by_family = {}
         for action in plan.actions:
+            if action.op in persist.OPS:
+                continue
             by_family.setdefault(action.params['family'], []).append(action)
             table = action.params['table']
         # One iptables-restore commits one table all or nothing (nft: one kernel transaction; legacy:
@@ -299,6 +320,9 @@ class IptablesKind(Kind):
                                      % (option, actions[0].obj, rules.FAMILY_NAME[family], ' --test' if test else '',
                                         what, rules.error_text(err)),
                                      action=action, option=option, obj=actions[0].obj)
+        files = [a for a in plan.actions if a.op in persist.OPS]
+        if files:
+            persist.apply(files, self.io.persist, getattr(self.io, 'run_command', None), ctx.warn)
 
     def check(self, session, plan, ctx):
         """Check mode: the rules taken as exact, which the real run's commit has the kernel check,
@@ -306,7 +330,7 @@ class IptablesKind(Kind):
         would (e.g. a DNAT in nat INPUT). The plan is not touched."""
         try:
             for family, (parsed, unchecked) in sorted(self.seen.items()):
-                new = [a for a in plan.actions if a.params['family'] == family
+                new = [a for a in plan.actions if a.op == 'iptables_restore' and a.params['family'] == family
                        if a.params.get('spec') in unchecked if a.params['line'].split(' ', 1)[0] in ('-A', '-I')]
                 if new:
                     table, chain = new[0].params['table'], new[0].params['line'].split(' ', 2)[1]
@@ -345,6 +369,8 @@ class IptablesKind(Kind):
             # a real run and check mode return the same.
             out['rules'][rules.FAMILY_NAME[family]] = list(observed['families'][family]['desired'])
         out['commands'] = list(self.runner.log)
+        if self._persisted:
+            out['persist'] = self._persisted
         return out
 
     def close(self, ctx):

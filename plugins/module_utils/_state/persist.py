@@ -87,19 +87,41 @@ def state_text(kind, name, params):
                       sort_keys=True, indent=1, separators=(',', ': ')) + '\n'
 
 
+# The ordering of a kind's unit: topology before network-pre.target (network managers start after
+# it); iptables after it (so after the topology units that make the namespaces its rules live in)
+# and before network.target. Nothing waits for network-online.target.
+ORDER = {
+    'topology': ('After=local-fs.target systemd-modules-load.service systemd-sysctl.service\n'
+                 'Before=network-pre.target shutdown.target\n'
+                 'Wants=network-pre.target\n'),
+    'iptables': ('After=local-fs.target systemd-modules-load.service systemd-sysctl.service network-pre.target\n'
+                 'Before=network.target shutdown.target\n'),
+}
+_UNIT_CHARS = re.compile(r'[^A-Za-z0-9_.-]')
+
+
+def iptables_name(netns, table, chain, owner):
+    """The owner name of an iptables task's persisted state: the namespace (``host`` for the
+    module's own), table, chain and owner in letters, digits and ``_.-`` (a unit name's), and a
+    digest of the exact four, so that two tasks never share a file."""
+    exact = json.dumps([netns, table, chain, owner])
+    readable = _UNIT_CHARS.sub('_', '%s.%s.%s' % (netns or 'host', table, chain))
+    if owner != '%s/%s' % (table, chain):
+        readable += '.' + _UNIT_CHARS.sub('_', owner)
+    return '%s.%s' % (readable[:120], hashlib.sha256(exact.encode('utf-8')).hexdigest()[:8])
+
+
 def unit_text(kind, name, python):
     values = {'kind': kind, 'name': name, 'python': python, 'lib': LIB_DIR, 'script': SCRIPT,
-              'state': state_path(kind, name), 'id': owner_id(kind, name), 'wanted_by': WANTED_BY}
+              'state': state_path(kind, name), 'id': owner_id(kind, name), 'wanted_by': WANTED_BY,
+              'order': ORDER.get(kind, ORDER['topology'])}
     return '''\
 # Written by netvirt.linux for %(kind)s %(name)s (option persist); removed by persist: false or state: absent.
 [Unit]
 Description=netvirt.linux %(kind)s %(name)s (persisted network state)
 Documentation=file:%(state)s
 DefaultDependencies=no
-After=local-fs.target systemd-modules-load.service systemd-sysctl.service
-Before=network-pre.target shutdown.target
-Wants=network-pre.target
-Conflicts=shutdown.target
+%(order)sConflicts=shutdown.target
 
 [Service]
 Type=oneshot
