@@ -180,7 +180,7 @@ options:
       - V(false) (and O(state=absent)) removes this task's state file, unit and link (and the replay library
         when no other owner is persisted); the rules themselves stay unless O(state=absent).
       - Needs systemd as the init system; elsewhere V(true) fails naming this option. O(netns) must be a name
-        (or unset): a PID or a path does not exist after a reboot and is refused. Check mode and diff show the
+        (or unset); a PID or a path does not exist after a reboot and is refused. Check mode and diff show the
         files and the link that would be written or removed.
     type: bool
     default: false
