@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: netvirt.linux contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Every plugin's DOCUMENTATION, EXAMPLES and RETURN parse as YAML, each a mapping (EXAMPLES a list of
-tasks), before ansible-doc, antsibull or sanity see them: a plain scalar holding ': ' makes the page
+"""Every plugin's DOCUMENTATION, EXAMPLES and RETURN (and every role's meta/argument_specs.yml) parse as
+YAML, each a mapping (EXAMPLES a list of tasks), before ansible-doc, antsibull or sanity see them: a plain scalar holding ': ' makes the page
 unreadable (it happened to the iptables page) and only `make changelog` and sanity said so."""
 
 from __future__ import absolute_import, division, print_function
@@ -50,3 +50,20 @@ def test_the_block_parses_as_yaml(key, text):
 def test_a_colon_in_a_plain_scalar_is_caught():
     with pytest.raises(yaml.YAMLError):
         yaml.safe_load('options:\n  x:\n    description:\n      - a name\n        (or unset): a PID is refused\n')
+
+
+def role_specs():
+    base = os.path.join(ROOT, 'roles')
+    return [pytest.param(os.path.join(base, role, 'meta', 'argument_specs.yml'), id=role)
+            for role in sorted(os.listdir(base)) if os.path.isfile(os.path.join(base, role, 'meta', 'argument_specs.yml'))]
+
+
+def test_there_are_role_specs():
+    assert len(role_specs()) >= 5
+
+
+@pytest.mark.parametrize('path', role_specs())
+def test_a_roles_argument_spec_parses_as_yaml(path):
+    with open(path) as handle:
+        data = yaml.safe_load(handle)
+    assert isinstance(data, dict) and 'main' in data['argument_specs'], path
