@@ -111,7 +111,8 @@ PART = dict((part.option, part) for part in PARTS)
 DEVICES = collections.OrderedDict([('vxlans', 'vxlan'), ('tuntaps', 'tun')])
 
 # Dependency order of the joined plan (a stable sort keeps each kind's own order within a phase).
-PHASES = ('remove', 'netns', 'bridge', 'link', 'attrs', 'addresses', 'up', 'routes', 'sysctls')
+# 'pin': a bridge's own MTU, after every port is attached and has its MTU (see _pin_bridge_mtus).
+PHASES = ('remove', 'netns', 'bridge', 'link', 'attrs', 'pin', 'addresses', 'up', 'routes', 'sysctls')
 _PHASE_INDEX = dict((name, i) for i, name in enumerate(PHASES))
 
 
@@ -131,6 +132,8 @@ def phase(action):
     if op == 'link_set':
         if 'bridge' in params:
             return 'bridge'
+        if 'mtu' in params and ('%s' % action.obj).startswith('bridge '):
+            return 'pin'
         if params.get('up') is True:
             return 'up'
         return 'attrs'
@@ -685,12 +688,52 @@ class TopologyKind(Kind):
             joined.add('link_set', ref, obj, {'name': name, 'alias': alias(desired['name'])}, option='name',
                        text='mark %s%s as topology %s\'s (a killed run created it and did not mark it)'
                        % (obj, '' if ref is None else ' in %s' % ns_label(ref), desired['name']))
+        self._pin_bridge_mtus(joined, desired, links, ref)
         order = {}
         groups = self._groups
         joined.actions.sort(key=lambda action: sort_key(action, groups, order))
         self._check_gateways(joined, observed, unknown)
         self._plan_persist(joined, desired, observed)
         return joined
+
+    @staticmethod
+    def _pin_bridge_mtus(plan, desired, links, ref):
+        """The kernel recomputes the MTU of a bridge whose MTU was never set by hand (setting the value
+        it already has sets nothing) when a port is attached or a port's MTU changes: a bridge given
+        ``mtu: 1500`` with a port at 1280 fell to 1280 and the next run changed it again. So a bridge's
+        own MTU is set after its ports (phase 'pin'), and set once more, after them, when the plan
+        attaches a port or changes a port's MTU and the task gives the bridge an MTU."""
+        wanted = dict(((ref(b['netns']), b['name']), (i, b)) for i, b in enumerate(desired['bridges'])
+                      if b.get('mtu') is not None)
+        if not wanted:
+            return
+        master_of = {}
+        for netns, here in links.items():
+            for name, link in here.items():
+                if link.get('master'):
+                    master_of[(netns, name)] = link['master']
+        touched = []
+        for action in plan.actions:
+            if action.op not in ('link_create', 'link_set'):
+                continue
+            name = action.params.get('name')
+            if action.params.get('master'):
+                master_of[(action.netns, name)] = action.params['master']
+                key = (action.netns, action.params['master'])
+            elif action.op == 'link_set' and 'mtu' in action.params:
+                key = (action.netns, master_of.get((action.netns, name)))
+            else:
+                continue
+            if key in wanted and key not in touched:
+                touched.append(key)
+        for key in touched:
+            netns, name = key
+            if any(a.op == 'link_set' and a.netns == netns and a.params.get('name') == name and 'mtu' in a.params
+                   for a in plan.actions):
+                continue
+            i, bridge = wanted[key]
+            plan.add('link_set', netns, bridge['obj'], {'name': name, 'mtu': bridge['mtu']}, option='bridges[%d].mtu' % i,
+                     text='set mtu %s on %s (so that its ports do not change it)' % (bridge['mtu'], bridge['obj']))
 
     @staticmethod
     def _check_gateways(plan, observed, unknown):

@@ -244,16 +244,16 @@ def test_top_level_netns_is_the_default_of_items():
     assert desired['links'][0]['peer']['netns'] == 'blue'
 
 
-@pytest.mark.parametrize('op, params_, expected', [
+@pytest.mark.parametrize('op, params_, expected, obj', [(case + ('x',))[:4] for case in [
     ('netns_delete', {}, 0), ('link_delete', {}, 0), ('netns_create', {}, 1),
     ('link_create', {'kind': 'bridge'}, 2), ('link_set', {'bridge': {'stp': False}}, 2),
     ('link_create', {'kind': 'veth'}, 3), ('link_set', {'mtu': 1400}, 4), ('link_set', {'up': False}, 4),
-    ('addr_add', {}, 5), ('addr_del', {}, 5), ('link_set', {'up': True}, 6), ('route_add', {}, 7),
-    ('sysctl_set', {}, 8),
-])
-def test_phases(op, params_, expected):
+    ('addr_add', {}, 6), ('addr_del', {}, 6), ('link_set', {'up': True}, 7), ('route_add', {}, 8),
+    ('sysctl_set', {}, 9), ('link_set', {'mtu': 1500}, 5, 'bridge br0'),
+]])
+def test_phases(op, params_, expected, obj):
     from ansible_collections.netvirt.linux.plugins.module_utils._vocab.plan import Action
-    name = topology.phase(Action(op, None, 'x', params_))
+    name = topology.phase(Action(op, None, obj, params_))
     assert name in topology.PHASES and topology.PHASES.index(name) == expected
 
 
