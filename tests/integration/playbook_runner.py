@@ -20,12 +20,16 @@ from snapshot import snapshot
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = (('converge', []), ('again', []), ('teardown', ['-e', 'lab_state=absent']))
-CHECK_FIRST = ('demo',)
+CHECK_FIRST = ('demo', 'demo-nftables')
+# more runs of a playbook with other variables: test name -> (playbook, extra variables)
+VARIANTS = {'demo-nftables': ('demo', {'demo_firewall_backend': 'nftables'})}
 
 
 def run(name, python, extra):
+    playbook, variables = VARIANTS.get(name, (name, {}))
+    variables = dict(variables, ansible_python_interpreter=python)
     argv = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local',
-            '-e', json.dumps({'ansible_python_interpreter': python})] + extra + ['netvirt.linux.%s' % name]
+            '-e', json.dumps(variables)] + extra + ['netvirt.linux.%s' % playbook]
     return run_step(argv)
 
 
