@@ -563,3 +563,20 @@ class FakeNftables(object):
 
         self.Nft = Nft
         self.Record = Record
+
+
+def run_replay(argv, files, session, **io_options):
+    """netvirt-replay's main (``_runner.replay.main``) on fakes: the persisted files in ``files`` (a
+    FakePersistHost without systemd), ``session`` for the netlink session, a FakeIo made with
+    ``io_options``. Returns (status, stdout, stderr, the FakeIo objects made, the host)."""
+    import io
+    from ansible_collections.netvirt.linux.plugins.module_utils._runner import replay
+    host = FakePersistHost(files=files, systemd=False)
+    made = []
+
+    def io_class(sess):
+        made.append(FakeIo(sess, persist=host, **io_options))
+        return made[-1]
+    out, err = io.StringIO(), io.StringIO()
+    status = replay.main(argv, out, err, host=host, session_class=lambda: session, io_class=io_class)
+    return status, out.getvalue(), err.getvalue(), made, host

@@ -25,7 +25,7 @@ import errno
 import json
 import os
 
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab.files import remove_stale_temporaries, replace_json
+from ansible_collections.netvirt.linux.plugins.module_utils._host.files import remove_stale_temporaries, replace_json
 
 TOPOLOGY_DIR = '/run/netvirt/topology'
 

@@ -42,10 +42,13 @@ class Io(object):
         """Nft(ref), Record(identity): the nft binary inside a namespace, the ownership record."""
         from ansible_collections.netvirt.linux.plugins.module_utils._iptables import command as tools
         from ansible_collections.netvirt.linux.plugins.module_utils._nftables import command
+        from ansible_collections.netvirt.linux.plugins.module_utils._host import files
         session = self.session
 
         class Nftables(object):
-            Record = command.Record
+            @staticmethod
+            def Record(identity):   # pylint: disable=invalid-name
+                return command.Record(identity, write=files.replace_json)
 
             @staticmethod
             def Nft(ref):   # pylint: disable=invalid-name

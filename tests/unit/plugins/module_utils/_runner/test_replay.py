@@ -7,17 +7,15 @@ and stderr, the owner's own state file only, the same kind code as the module.""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import io
 import os
 import subprocess
 import sys
 
 import pytest
 
-from ansible_collections.netvirt.linux.plugins.module_utils._runner import replay
 from ansible_collections.netvirt.linux.plugins.module_utils._state import persist
 from ansible_collections.netvirt.linux.plugins.module_utils._state.topology import TopologyKind
-from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakePersistHost, FakeSession, params
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeSession, params, run_replay
 
 STATE = '/etc/netvirt/persist/topology-lab.json'
 
@@ -30,15 +28,7 @@ def state_file(name='lab', **given):
 
 def main(argv, files, session=None, fail_apply=None):
     session = session if session is not None else FakeSession(links={None: {}}, named=[])
-    host = FakePersistHost(files=files, systemd=False)
-    made = []
-
-    def io_class(sess):
-        made.append(FakeIo(sess, persist=host, fail_apply=fail_apply))
-        return made[-1]
-    out, err = io.StringIO(), io.StringIO()
-    status = replay.main(argv, out, err, host=host, session_class=lambda: session, io_class=io_class)
-    return status, out.getvalue(), err.getvalue(), made, host
+    return run_replay(argv, files, session, fail_apply=fail_apply)
 
 
 def test_a_replay_builds_the_state_and_says_what_it_did_and_touches_no_persistence_file():

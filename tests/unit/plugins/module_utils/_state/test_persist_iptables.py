@@ -8,7 +8,6 @@ owners kept apart; and the boot-time replay of an iptables owner (netvirt-replay
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import io
 import json
 
 import pytest
@@ -17,7 +16,7 @@ from ansible_collections.netvirt.linux.plugins.module_utils._runner import repla
 from ansible_collections.netvirt.linux.plugins.module_utils._state import persist
 from ansible_collections.netvirt.linux.plugins.module_utils._state.iptables import IptablesKind
 from ansible_collections.netvirt.linux.plugins.module_utils._vocab.errors import ValidationError
-from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakePersistHost, FakeSession, params, run_steps
+from ansible_collections.netvirt.linux.tests.unit.fakes import FakeIo, FakePersistHost, FakeSession, params, run_replay, run_steps
 from ansible_collections.netvirt.linux.tests.unit.plugins.module_utils._state.test_iptables_commands import (
     FakeIptables, FakeRunner, FakeTools, port, spec)
 
@@ -127,16 +126,8 @@ def test_without_systemd_persist_fails_naming_the_option():
 # -- the replay -------------------------------------------------------------------------------------
 def replay_main(argv, files, ipt):
     FakeRunner.fake = ipt
-    host = FakePersistHost(files=files, systemd=False)
-    made = []
-
-    def io_class(sess):
-        made.append(FakeIo(sess, persist=host, iptables=FakeTools))
-        return made[-1]
-    out, err = io.StringIO(), io.StringIO()
-    status = replay.main(argv, out, err, host=host, session_class=lambda: FakeSession(existing=['ns1']),
-                         io_class=io_class)
-    return status, out.getvalue(), err.getvalue(), host
+    status, out, err, _made, host = run_replay(argv, files, FakeSession(existing=['ns1']), iptables=FakeTools)
+    return status, out, err, host
 
 
 def state_file(**kw):

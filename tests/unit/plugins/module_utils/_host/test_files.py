@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from ansible_collections.netvirt.linux.plugins.module_utils._host import records
-from ansible_collections.netvirt.linux.plugins.module_utils._vocab import files
+from ansible_collections.netvirt.linux.plugins.module_utils._host import files
 
 
 def dead_pid():
