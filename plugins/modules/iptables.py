@@ -185,6 +185,12 @@ options:
     type: bool
     default: false
 notes:
+  - Atomic means one table of one IP version at a time - the kernel commits each C(iptables-restore) all or
+    nothing, but IPv4 and IPv6 are two commits. With O(ip_version=both) both payloads are checked with
+    C(--test) before either is committed; if the IPv6 commit still fails after the IPv4 one went in, the IPv4
+    chain is put back as it was (a second commit) and the error names the family and the rule. A run killed
+    between the two commits (SIGKILL, a lost connection) leaves IPv4 new and IPv6 old, each whole, never half;
+    the next run converges.
   - Rules that need objects only the target namespace has (for example C(-m set --match-set) with an ipset)
     cannot be canonicalised in the throwaway namespace and fail; create such objects in a way iptables can see
     from a fresh namespace, or manage such rules with another tool.

@@ -106,6 +106,23 @@ def restore_lines(chain, edits):
     return out
 
 
+def undo_lines(chain, before, after, made=False, policy=None):
+    """The restore lines that put ``chain`` back from ``after`` (its specs once a commit went in;
+    None: the commit deleted it) to ``before`` (its specs as observed): used when the other IP
+    version's commit fails after this one's. ``made``: the commit created the chain (the undo
+    deletes it); ``policy``: the policy before, when the commit changed it. Rules are put back by
+    number (the chain is exactly ``after`` while the task holds the lock; only a program that
+    takes no lock could have changed it in the milliseconds between)."""
+    if made:
+        return ['-F %s' % chain, '-X %s' % chain]
+    if after is None:
+        return [':%s - [0:0]' % chain] + ['-A %s %s' % (chain, s) for s in before]
+    lines = [line for line, _how, _spec in restore_lines(chain, plan_chain(list(after), list(before), 'whole'))]
+    if policy:
+        lines.append('-P %s %s' % (chain, policy))
+    return lines
+
+
 def payload(table, lines):
     """A restore payload for one table (used with --noflush: only what the lines say changes)."""
     return '*%s\n%s\nCOMMIT\n' % (table, '\n'.join(lines))

@@ -57,6 +57,7 @@ class IptablesKind(Kind):
         self.assumed = None     # check mode: chains taken as made by an earlier task (canon.load)
         self.warned = set()
         self._persisted = None  # what the persistence wrote (the result's persist)
+        self.undo = {}          # family -> the restore lines that put the chain back as observed (apply)
 
     # -- desired -------------------------------------------------------------------------------
     def desired(self, params):
@@ -240,6 +241,7 @@ class IptablesKind(Kind):
                     for line, _how, spec in edits.restore_lines(chain, result):
                         add(line, 'delete from %s: %s' % (where, spec), 'state', spec)
                     after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, policy, result['final'])))
+                    self.undo[family] = edits.undo_lines(chain, current, result['final'])
                     continue
                 if exists:
                     refs = rules.references(parsed['rules'], chain)
@@ -252,6 +254,7 @@ class IptablesKind(Kind):
                     if current:
                         add('-F %s' % chain, 'flush chain %s (%d rules)' % (where, len(current)), 'state')
                     add('-X %s' % chain, 'delete chain %s' % where, 'state')
+                    self.undo[family] = edits.undo_lines(chain, current, None, made=False)
                 after_text.append('# %s\n' % fam)
                 continue
 
@@ -276,6 +279,8 @@ class IptablesKind(Kind):
                     text = 'insert into %s at %s: %s' % (where, line.split(' ', 3)[2], spec)
                 add(line, text, option, spec)
             after_text.append('# %s\n%s' % (fam, edits.chain_text(chain, new_policy, result['final'])))
+            self.undo[family] = edits.undo_lines(chain, current, result['final'], made=not exists,
+                                                 policy=policy if new_policy != policy else None)
         key = 'iptables %s/%s (%s)' % (table, chain, ns_label(netns))
         plan.record(key, ''.join(before_text), ''.join(after_text))
         if observed.get('persist') is not None:
@@ -296,7 +301,9 @@ class IptablesKind(Kind):
             table = action.params['table']
         # One iptables-restore commits one table all or nothing (nft: one kernel transaction; legacy:
         # one table replace), so one payload needs no --test first. Two (IPv4 and IPv6) are both
-        # tested before either is committed, so that a refusal of one leaves the other unchanged.
+        # tested before either is committed, so that a refusal of one leaves the other unchanged;
+        # a family refused at its commit after another's went in has the other put back (undo).
+        committed = []
         for test in ((True, False) if len(by_family) > 1 else (False,)):
             for family in sorted(by_family):
                 actions = by_family[family]
@@ -306,8 +313,10 @@ class IptablesKind(Kind):
                 try:
                     rc, _out, err = self.runner.run(argv, edits.payload(table, [a.params['line'] for a in actions]))
                 except (IOError, OSError) as exc:
-                    raise ApplyError('option backend of %s: running iptables failed: %s'
-                                     % (actions[0].obj, exc.strerror or exc), option='backend', obj=actions[0].obj)
+                    undone = self._undo(committed, table, backend)
+                    raise ApplyError('option backend of %s: running iptables failed: %s%s'
+                                     % (actions[0].obj, exc.strerror or exc, undone),
+                                     option='backend', obj=actions[0].obj)
                 if rc != 0:
                     line = rules.error_line(err)
                     k = line - 2 if line is not None else -1
@@ -316,13 +325,43 @@ class IptablesKind(Kind):
                         action, err = self._culprit(family, actions, err)
                     what = action.describe() if action else 'the change'
                     option = action.option if action else 'rules'
-                    raise ApplyError('option %s of %s (%s): iptables-restore%s refused %s; nothing was changed: %s'
+                    undone = self._undo(committed, table, backend)
+                    raise ApplyError('option %s of %s (%s): iptables-restore%s refused %s; %s: %s'
                                      % (option, actions[0].obj, rules.FAMILY_NAME[family], ' --test' if test else '',
-                                        what, rules.error_text(err)),
+                                        what, undone.lstrip('; ') if undone else 'nothing was changed',
+                                        rules.error_text(err)),
                                      action=action, option=option, obj=actions[0].obj)
+                if not test:
+                    committed.append(family)
         files = [a for a in plan.actions if a.op in persist.OPS]
         if files:
             persist.apply(files, self.io.persist, getattr(self.io, 'run_command', None), ctx.warn)
+
+    def _undo(self, committed, table, backend):
+        """Put the families already committed back as observed (one restore each, all or nothing);
+        '' when there were none, else what happened, for the error message."""
+        if not committed:
+            return ''
+        done, failed = [], []
+        for family in committed:
+            name = rules.FAMILY_NAME[family]
+            lines = self.undo.get(family)
+            try:
+                rc, _out, err = self.runner.run([rules.binary(family, backend, 'restore'), '--noflush', '--wait'],
+                                                edits.payload(table, lines)) if lines else (0, '', '')
+            except (IOError, OSError) as exc:
+                rc, err = 1, str(exc.strerror or exc)
+            if rc == 0:
+                done.append(name)
+            else:
+                failed.append('%s (%s)' % (name, rules.error_text(err)))
+        text = []
+        if done:
+            text.append('%s, committed just before, was put back as it was (nothing was changed)' % ' and '.join(done))
+        if failed:
+            text.append('putting back %s failed: it keeps the new rules and the other family the old; '
+                        'a re-run converges' % ' and '.join(failed))
+        return '; ' + '; '.join(text)
 
     def check(self, session, plan, ctx):
         """Check mode: the rules taken as exact, which the real run's commit has the kernel check,

@@ -24,7 +24,8 @@ HEAD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0
 class FakeIptables(object):
     """Holds the target's filter table per family; the scratch table is rebuilt by each restore."""
 
-    def __init__(self, rules=None, chains=(), canonical=None, refuse=None, refuse_line=True, user_targets=()):
+    def __init__(self, rules=None, chains=(), canonical=None, refuse=None, refuse_line=True, user_targets=(),
+                 refuse_commit=None):
         self.rules = {4: list(rules or []), 6: list(rules or [])}
         self.chains = list(chains)
         self.canonical = canonical or {}    # given text -> printed text
@@ -33,6 +34,7 @@ class FakeIptables(object):
         self.scratch = []
         self.log = []
         self.user_targets = set(user_targets)   # words of -j that are user chains: refused when not declared
+        self.refuse_commit = refuse_commit      # (family, spec): refused at the real commit only, not by --test
 
     def save(self, family, specs, chains):
         lines = [HEAD] + [':%s - [0:0]\n' % c for c in chains]
@@ -59,6 +61,11 @@ class FakeIptables(object):
                 if self.refuse_line:
                     return 2, '', 'iptables-restore v1.8.9 (nf_tables): line %d: RULE_APPEND failed\n' % (n + 2)
                 return 1, '', 'iptables-restore: line %d failed\n' % (len(lines) + 2)
+        if self.refuse_commit and where == 'target' and '--test' not in argv and family == self.refuse_commit[0]:
+            for n, line in enumerate(lines):
+                if self.refuse_commit[1] in line:
+                    return 4, '', 'ip6tables-restore v1.8.9 (nf_tables): line %d: RULE_INSERT failed (No such file)\n' % (
+                        n + 2)
         if where == 'scratch':
             self.scratch = [self._print(l.split(' ', 1)[1]) for l in lines if l.startswith('-A ')]
         elif '--test' not in argv:
@@ -68,6 +75,10 @@ class FakeIptables(object):
                 elif line.startswith('-I '):
                     words = line.split(' ', 3)
                     self.rules[family].insert(int(words[2]) - 1, '%s %s' % (words[1], self._print(words[3])))
+                elif line.startswith('-D ') and line.split(' ')[2].isdigit():
+                    chain, number = line.split(' ')[1:3]
+                    mine = [i for i, r in enumerate(self.rules[family]) if r.split(' ', 1)[0] == chain]
+                    del self.rules[family][mine[int(number) - 1]]
                 elif line.startswith('-D '):
                     self.rules[family].remove(line[3:])
         return 0, '', ''
@@ -220,6 +231,41 @@ def test_two_ip_versions_test_both_before_committing(fake):
                           ('target', 'restore', False), ('target', 'restore', False)]
     assert [argv for where, argv, _t, _s in ipt.log if where == 'target' and argv == 'restore']
     assert ipt.rules[4] == ipt.rules[6] == ['INPUT %s' % spec(1)]
+
+
+@pytest.mark.parametrize('before', [[], [1, 5]])
+def test_ipv6_refused_at_its_commit_after_ipv4_went_in_puts_ipv4_back(fake, before):
+    # both payloads pass --test; the IPv6 commit fails (the kernel refuses at COMMIT what --test let
+    # through, or something changed in between): IPv4, committed already, is restored as it was
+    foreign = 'INPUT -i lo -j ACCEPT'
+    ipt = fake(rules=[foreign] + ['INPUT %s' % spec(n) for n in before], refuse_commit=(6, '--dport 3 '))
+    was = list(ipt.rules[4])
+    with pytest.raises(ApplyError) as err:
+        run([port(1), port(2), port(3)], ip_version='both')
+    assert err.value.option == 'rules[2]'
+    msg = err.value.msg
+    assert 'option rules[2] of iptables chain filter/INPUT (ipv6): iptables-restore refused' in msg
+    assert '--dport 3 ' in msg and 'ipv4, committed just before, was put back as it was' in msg
+    assert ipt.rules[4] == was and ipt.rules[6] == was
+    commits = [(argv, stdin) for where, argv, test, stdin in ipt.log if where == 'target' and argv == 'restore'
+               and not test]
+    assert len(commits) == 3        # IPv4, IPv6 (refused), IPv4 undo
+
+
+def test_undo_that_fails_says_so(fake):
+    ipt = fake(refuse_commit=(6, '--dport 3 '))
+    real = ipt.run
+
+    def run_refusing_undo(argv, stdin, where):
+        if where == 'target' and not argv[0].startswith('ip6') and '-D INPUT' in (stdin or ''):
+            return 1, '', 'iptables-restore: line 2 failed\n'
+        return real(argv, stdin, where)
+    ipt.run = run_refusing_undo
+    with pytest.raises(ApplyError) as err:
+        run([port(1), port(3)], ip_version='both')
+    assert 'putting back ipv4 (' in err.value.msg and 'a re-run converges' in err.value.msg
+    assert 'nothing was changed' not in err.value.msg
+    assert ipt.rules[4] == ['INPUT %s' % spec(1), 'INPUT %s' % spec(3)] and ipt.rules[6] == []
 
 
 def test_refusal_naming_a_line_names_the_rule(fake):
