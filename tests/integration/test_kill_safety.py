@@ -113,8 +113,8 @@ def test_a_killed_iptables_run_leaves_each_family_old_or_new_and_converges(pytho
     bad = []
     for i, p in enumerate(points):
         if p['half']:
-            bad.append('kill %d after %.3f s (task %s): a half chain: %s' % (i, p['killed_after'], p['killed_task'],
-                                                                          sorted(p['half'])))
+            bad.append('kill %d after %.3f s (task %s): a half chain: %s'
+                       % (i, p['killed_after'], p['killed_task'], sorted(p['half'])))
         if not p['foreign_kept']:
             bad.append('kill %d: a foreign chain or rule changed' % i)
         if p['finished_first'] and not p['finished_equals_clean']:
