@@ -51,15 +51,15 @@ def _result(stdout):
     return None
 
 
-def run_module(python, module, args, check_mode, workdir, env):
-    """One module run; returns a step of the report."""
+def run_module(python, module, args, check_mode, workdir, env, diff=False):
+    """One module run (with diff mode when ``diff``); returns a step of the report."""
     tmpdir = tempfile.mkdtemp(dir=workdir)
     params = dict(args)
     params.update({
         '_ansible_check_mode': check_mode,
         '_ansible_no_log': False,
         '_ansible_debug': False,
-        '_ansible_diff': False,
+        '_ansible_diff': diff,
         '_ansible_verbosity': 0,
         '_ansible_version': ansible.__version__,
         '_ansible_module_name': 'netvirt.linux.%s' % module,

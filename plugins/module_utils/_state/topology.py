@@ -485,15 +485,27 @@ class TopologyKind(Kind):
             have = links.get(ref, {}).get(item['name'])
             vxlan_remotes.append(VxlanKind.observe_remotes(session, item, ref, have) if ref in links else None)
         sysctls = []
+        # interfaces this task makes (a per-interface key of one that is not there yet is planned
+        # blind; of any other interface it is refused, as the real run would fail with ENOENT)
+        listed = set()
+        for part in ('bridges', 'links', 'vxlans', 'tuntaps'):
+            for item in desired[part]:
+                listed.add((item['netns'], item['name']))
+                if part == 'links':
+                    listed.add((item['peer']['netns'], item['peer']['name']))
         for item in desired['sysctls']:
             ref = ref_of.get(item['netns'], item['netns'])
             value = None
+            made_here = item['interface'] and (item['netns'], item['interface']) in listed
             if ref in links:
                 try:
                     value = ' '.join(session.read_sysctl(ref, item['path']).split())
                 except (IOError, OSError) as exc:
-                    if not (exc.errno == errno.ENOENT and item['interface']):
+                    if not (exc.errno == errno.ENOENT and made_here and item['interface'] not in links[ref]):
                         raise NetvirtError(SysctlKind.read_error(item, ref, exc), option='name', obj=item['obj'])
+            elif item['interface'] and not made_here:
+                raise NetvirtError(SysctlKind.read_error(item, ref, OSError(errno.ENOENT, 'no such key')),
+                                   option='name', obj=item['obj'])
             sysctls.append(value)
         # veth peers: the pair seen from both ends (each the other's IFLA_LINK), else the session asks
         for link in desired['links']:

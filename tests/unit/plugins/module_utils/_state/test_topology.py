@@ -532,3 +532,32 @@ def test_what_no_other_topology_lists_is_removed_as_before():
                                   'b': {'namespaces': {}, 'refs': [], 'lists': {'namespaces': [], 'links': [[None, 'br1']]}}})
     ran = run_steps(TopologyKind(), params(name='a', state='absent'), io, check_mode=True)
     assert [a.op for a in ran.plan.actions] == ['link_delete']
+
+
+# -- issue 13: a per-interface sysctl key of an interface the task does not make -------------------
+CONF = '/proc/sys/net/ipv4/conf/%s/forwarding'
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+@pytest.mark.parametrize('netns_exists', [True, False])
+def test_a_per_interface_key_of_an_interface_nobody_makes_is_refused_in_check_mode_too(check_mode, netns_exists):
+    # found by tests/integration/test_random_plans.py: check mode planned it, the real run failed (ENOENT)
+    session = FakeSession(links={None: {}, 'ns1': {'lo': {'name': 'lo', 'up': True}}} if netns_exists
+                          else {None: {}}, named=['ns1'] if netns_exists else [])
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.nosuch0.forwarding', 'value': '1'}])
+    with pytest.raises(NetvirtError) as err:
+        run_steps(TopologyKind(), given, FakeIo(session), check_mode=check_mode)
+    assert 'option name of sysctl net.ipv4.conf.nosuch0.forwarding: no such key' in str(err.value)
+    assert "is interface 'nosuch0' in namespace 'ns1'?" in str(err.value)
+
+
+@pytest.mark.parametrize('netns_exists', [True, False])
+def test_a_per_interface_key_of_an_interface_the_task_makes_is_planned(netns_exists):
+    session = FakeSession(links={None: {}, 'ns1': {'lo': {'name': 'lo', 'up': True}}} if netns_exists
+                          else {None: {}}, named=['ns1'] if netns_exists else [])
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   links=[{'name': 'v1', 'peer': {'name': 'eth0', 'netns': 'ns1'}}],
+                   sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.eth0.forwarding', 'value': '1'}])
+    ran = run_steps(TopologyKind(), given, FakeIo(session), check_mode=True)
+    assert [a.op for a in ran.plan.actions if a.op == 'sysctl_set'] == ['sysctl_set']
