@@ -486,7 +486,9 @@ class TopologyKind(Kind):
             vxlan_remotes.append(VxlanKind.observe_remotes(session, item, ref, have) if ref in links else None)
         sysctls = []
         # interfaces this task makes (a per-interface key of one that is not there yet is planned
-        # blind; of any other interface it is refused, as the real run would fail with ENOENT)
+        # blind; of any other interface the real run refuses it before any change, as it would fail
+        # with ENOENT, and check mode warns and plans it, as the sysctl module does: an earlier task
+        # of the same check run may be about to make the interface). A new namespace has lo.
         listed = set()
         for part in ('bridges', 'links', 'vxlans', 'tuntaps'):
             for item in desired[part]:
@@ -496,16 +498,23 @@ class TopologyKind(Kind):
         for item in desired['sysctls']:
             ref = ref_of.get(item['netns'], item['netns'])
             value = None
-            made_here = item['interface'] and (item['netns'], item['interface']) in listed
+            iface = item['interface']
+            made_here = iface and (item['netns'], iface) in listed
+            missing = None
             if ref in links:
                 try:
                     value = ' '.join(session.read_sysctl(ref, item['path']).split())
                 except (IOError, OSError) as exc:
-                    if not (exc.errno == errno.ENOENT and made_here and item['interface'] not in links[ref]):
+                    if not (exc.errno == errno.ENOENT and iface and iface not in links[ref]):
                         raise NetvirtError(SysctlKind.read_error(item, ref, exc), option='name', obj=item['obj'])
-            elif item['interface'] and not made_here:
-                raise NetvirtError(SysctlKind.read_error(item, ref, OSError(errno.ENOENT, 'no such key')),
-                                   option='name', obj=item['obj'])
+                    missing = None if made_here else exc
+            elif iface and not made_here and iface != 'lo':
+                missing = OSError(errno.ENOENT, 'no such key')
+            if missing is not None:
+                if not ctx.check_mode:
+                    raise NetvirtError(SysctlKind.read_error(item, ref, missing), option='name', obj=item['obj'])
+                ctx.warn("%s: interface '%s' is not in %s; check mode assumes an earlier task creates it"
+                         % (item['obj'], iface, ns_label(ref)))
             sysctls.append(value)
         # veth peers: the pair seen from both ends (each the other's IFLA_LINK), else the session asks
         for link in desired['links']:

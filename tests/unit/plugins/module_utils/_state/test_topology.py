@@ -538,18 +538,44 @@ def test_what_no_other_topology_lists_is_removed_as_before():
 CONF = '/proc/sys/net/ipv4/conf/%s/forwarding'
 
 
-@pytest.mark.parametrize('check_mode', [True, False])
+def _sysctl_session(netns_exists):
+    return FakeSession(links={None: {}, 'ns1': {'lo': {'name': 'lo', 'up': True}}} if netns_exists
+                       else {None: {}}, named=['ns1'] if netns_exists else [])
+
+
 @pytest.mark.parametrize('netns_exists', [True, False])
-def test_a_per_interface_key_of_an_interface_nobody_makes_is_refused_in_check_mode_too(check_mode, netns_exists):
-    # found by tests/integration/test_random_plans.py: check mode planned it, the real run failed (ENOENT)
-    session = FakeSession(links={None: {}, 'ns1': {'lo': {'name': 'lo', 'up': True}}} if netns_exists
-                          else {None: {}}, named=['ns1'] if netns_exists else [])
+def test_a_per_interface_key_of_an_interface_nobody_makes_is_refused_before_any_change(netns_exists):
+    # found by tests/integration/test_random_plans.py: the real run failed with ENOENT at the apply
     given = params(name='lab', namespaces=[{'name': 'ns1'}],
                    sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.nosuch0.forwarding', 'value': '1'}])
+    session = _sysctl_session(netns_exists)
     with pytest.raises(NetvirtError) as err:
-        run_steps(TopologyKind(), given, FakeIo(session), check_mode=check_mode)
+        run_steps(TopologyKind(), given, FakeIo(session))
     assert 'option name of sysctl net.ipv4.conf.nosuch0.forwarding: no such key' in str(err.value)
     assert "is interface 'nosuch0' in namespace 'ns1'?" in str(err.value)
+    assert ('ns1' in session.namespaces) == netns_exists    # refused before the namespace was made
+
+
+@pytest.mark.parametrize('netns_exists', [True, False])
+def test_check_mode_warns_of_a_per_interface_key_of_an_interface_nobody_makes(netns_exists):
+    # as the sysctl module: an earlier task of the same check run may be about to make the interface
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.nosuch0.forwarding', 'value': '1'}])
+    ran = run_steps(TopologyKind(), given, FakeIo(_sysctl_session(netns_exists)), check_mode=True)
+    assert [a.op for a in ran.plan.actions if a.op == 'sysctl_set'] == ['sysctl_set']
+    assert [w for w in ran.ctx.warnings if "interface 'nosuch0' is not in namespace 'ns1'; check mode assumes" in w]
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_a_per_interface_key_of_lo_in_a_namespace_the_task_makes_is_planned(check_mode):
+    given = params(name='lab', namespaces=[{'name': 'ns1'}],
+                   sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.lo.forwarding', 'value': '1'}])
+    kind = TopologyKind()
+    ctx = Context(check_mode, False)
+    desired = kind.desired(given)
+    plan = kind.plan(desired, kind.observe(_sysctl_session(False), desired, Context(check_mode, False, FakeIo())),
+                     ctx)
+    assert [a.op for a in plan.actions if a.op == 'sysctl_set'] == ['sysctl_set']
 
 
 @pytest.mark.parametrize('netns_exists', [True, False])
