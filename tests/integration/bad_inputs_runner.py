@@ -110,17 +110,23 @@ def controller_ansible():
     return os.path.dirname(os.path.abspath(ansible.__file__))
 
 
+def module_env(workdir):
+    """The environment a module interpreter runs in: PYTHONPATH is the collection and a shim folder
+    (under ``workdir``) with only `ansible` in it, so the module gets ansible.module_utils and
+    nothing else of .venv's site-packages (above all not its pyroute2)."""
+    shim = os.path.join(workdir, 'shim')
+    os.mkdir(shim)
+    os.symlink(controller_ansible(), os.path.join(shim, 'ansible'))
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join([COLLECTIONS, shim])
+    env.pop('PYTHONHOME', None)
+    return env
+
+
 def run_entry(entry, python):
     workdir = tempfile.mkdtemp(prefix='netvirt-bad-input-')
     try:
-        # Only `ansible` in it: the module interpreter gets ansible.module_utils and nothing else
-        # of .venv's site-packages (above all not its pyroute2).
-        shim = os.path.join(workdir, 'shim')
-        os.mkdir(shim)
-        os.symlink(controller_ansible(), os.path.join(shim, 'ansible'))
-        env = dict(os.environ)
-        env['PYTHONPATH'] = os.pathsep.join([COLLECTIONS, shim])
-        env.pop('PYTHONHOME', None)
+        env = module_env(workdir)
         report = {'steps': [], 'before': None, 'after': None}
         make_files(entry.get('files', []))
         for step in entry.get('setup', []):

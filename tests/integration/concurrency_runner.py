@@ -69,11 +69,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='netvirt-concurrency-')
     report = {'pairs': {}}
     try:
-        shim = os.path.join(workdir, 'shim')
-        os.mkdir(shim)
-        os.symlink(bad_inputs_runner.controller_ansible(), os.path.join(shim, 'ansible'))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([bad_inputs_runner.COLLECTIONS, shim]))
-        env.pop('PYTHONHOME', None)
+        env = bad_inputs_runner.module_env(workdir)
         for label, tasks in PAIRS:
             out = report['pairs'][label] = []
             for _round in range(rounds):

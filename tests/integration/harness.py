@@ -143,5 +143,28 @@ def run_runner(runner, args, what, log_path, extra_env=None):
     return report
 
 
+def run_report(argv, what, log_path, cwd=None):
+    """Run ``argv`` (a runner that prints one JSON report, usually inside tools/sandbox), wait for it
+    (NETVIRT_TEST_TIMEOUT, default 900 s; the whole process group is killed after that), keep its
+    report (or its error output) at ``log_path`` and return the report. ``what`` names the runner
+    in failures ("kill_runner (pyroute2-0.9)")."""
+    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 900)
+    started = time.monotonic()
+    with subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            pytest.fail('%s timed out after %.0f s\n%s' % (what, timeout, err[-3000:]), pytrace=False)
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    with open(log_path, 'w') as handle:
+        handle.write(out or err)
+    assert proc.returncode == 0, '%s failed (exit %s after %.0f s):\n%s' % (
+        what, proc.returncode, time.monotonic() - started, err[-3000:])
+    return json.loads(out)
+
+
 def tail(text, lines=150):
     return '\n'.join(text.splitlines()[-lines:])

@@ -391,11 +391,7 @@ def main():
     if len(sys.argv) > 4 and sys.argv[4] == 'iptables':
         workdir = tempfile.mkdtemp(prefix='netvirt-kill-')
         try:
-            shim = os.path.join(workdir, 'shim')
-            os.mkdir(shim)
-            os.symlink(bad_inputs_runner.controller_ansible(), os.path.join(shim, 'ansible'))
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join([bad_inputs_runner.COLLECTIONS, shim]))
-            env.pop('PYTHONHOME', None)
+            env = bad_inputs_runner.module_env(workdir)
             report = ipt_main(python, int(sys.argv[2]), int(sys.argv[3]), workdir, env)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -408,11 +404,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='netvirt-kill-')
     report = {'points': [], 'seed': seed, 'size': size}
     try:
-        shim = os.path.join(workdir, 'shim')
-        os.mkdir(shim)
-        os.symlink(bad_inputs_runner.controller_ansible(), os.path.join(shim, 'ansible'))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([bad_inputs_runner.COLLECTIONS, shim]))
-        env.pop('PYTHONHOME', None)
+        env = bad_inputs_runner.module_env(workdir)
         runner = Runner(python, workdir, env)
         report['empty'] = empty = state()
         _done, took = runner.killed(lab(size))        # a clean build, timed from its apply's start

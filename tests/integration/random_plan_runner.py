@@ -217,11 +217,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='netvirt-random-plans-')
     report = {'seeds': {}}
     try:
-        shim = os.path.join(workdir, 'shim')
-        os.mkdir(shim)
-        os.symlink(bad_inputs_runner.controller_ansible(), os.path.join(shim, 'ansible'))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([bad_inputs_runner.COLLECTIONS, shim]))
-        env.pop('PYTHONHOME', None)
+        env = bad_inputs_runner.module_env(workdir)
 
         def run(args, check):
             return summary(bad_inputs_runner.run_module(python, 'topology', args, check, workdir, env, diff=True))

@@ -14,13 +14,10 @@ a foreign chain and FORWARD rule are untouched throughout. Report kill_safety_ip
 
 import json
 import os
-import signal
-import subprocess
-import time
 
 import pytest
 
-from harness import REPO, SANDBOX, VENV, module_pythons
+from harness import REPO, SANDBOX, VENV, module_pythons, run_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'kill_runner.py')
@@ -31,25 +28,8 @@ SEED = int(os.environ.get('NETVIRT_KILL_SEED') or 13)
 
 def run_runner(python, argv, name):
     """kill_runner.py in its own sandbox -> (report, log path)."""
-    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 900)
-    started = time.monotonic()
-    with subprocess.Popen(argv, cwd=HERE, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, start_new_session=True) as proc:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            pytest.fail('kill_runner (%s) timed out after %.0f s\n%s' % (python.label, timeout, err[-3000:]),
-                        pytrace=False)
-    log_dir = os.path.join(REPO, 'tests', 'output', 'integration', python.label)
-    os.makedirs(log_dir, exist_ok=True)
-    log = os.path.join(log_dir, name)
-    with open(log, 'w') as handle:
-        handle.write(out or err)
-    assert proc.returncode == 0, 'kill_runner failed (exit %s, %.0f s):\n%s' % (
-        proc.returncode, time.monotonic() - started, err[-3000:])
-    return json.loads(out), log
+    log = os.path.join(REPO, 'tests', 'output', 'integration', python.label, name)
+    return run_report(argv, 'kill_runner (%s)' % python.label, log, cwd=HERE), log
 
 
 @pytest.mark.parametrize('python', [pytest.param(p, id='%s-kill_safety' % p.label) for p in module_pythons()])

@@ -11,13 +11,10 @@ tests/output/integration/pyroute2-X.Y/random_plans*.json."""
 
 import json
 import os
-import signal
-import subprocess
-import time
 
 import pytest
 
-from harness import REPO, SANDBOX, VENV, module_pythons
+from harness import REPO, SANDBOX, VENV, module_pythons, run_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'random_plan_runner.py')
@@ -29,26 +26,10 @@ MIN_FAILING = 3 if FIRST == 1 and len(SEEDS) >= 10 else 0
 
 
 def run_runner(python, tokens, log_name):
+    """random_plan_runner.py in its own sandbox on ``tokens`` (seeds, or known:NAME) -> (report, log path)."""
     argv = [SANDBOX, os.path.join(VENV, 'bin', 'python'), RUNNER, python.path] + list(tokens)
-    timeout = float(os.environ.get('NETVIRT_TEST_TIMEOUT') or 900)
-    started = time.monotonic()
-    with subprocess.Popen(argv, cwd=HERE, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, start_new_session=True) as proc:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            pytest.fail('random_plan_runner (%s) timed out after %.0f s\n%s' % (python.label, timeout, err[-3000:]),
-                        pytrace=False)
-    log_dir = os.path.join(REPO, 'tests', 'output', 'integration', python.label)
-    os.makedirs(log_dir, exist_ok=True)
-    log = os.path.join(log_dir, log_name)
-    with open(log, 'w') as handle:
-        handle.write(out or err)
-    assert proc.returncode == 0, 'random_plan_runner failed (exit %s after %.0f s):\n%s' % (
-        proc.returncode, time.monotonic() - started, err[-3000:])
-    return json.loads(out), log
+    log = os.path.join(REPO, 'tests', 'output', 'integration', python.label, log_name)
+    return run_report(argv, 'random_plan_runner (%s)' % python.label, log, cwd=HERE), log
 
 
 def message_class(msg):
