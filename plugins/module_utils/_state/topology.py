@@ -914,12 +914,10 @@ class TopologyKind(Kind):
             if not left:
                 return
             if clock() >= deadline:
+                order = sorted(left, key=lambda r: (r is not None, r or ''))
+                what = '; '.join('%s in %s' % (', '.join(sorted(left[ref])), ns_label(ref)) for ref in order)
                 ctx.warn('the kernel has not yet removed %s (their peers were in the deleted namespaces) after '
-                         '%.0f s; it removes them when its namespace cleanup runs'
-                         % ('; '.join('%s in %s' % (', '.join(sorted(names)), ns_label(ref))
-                                      for ref, names in sorted(left.items(), key=lambda kv: (kv[0] is not None,
-                                                                                              kv[0] or ''))),
-                            self.GONE_WAIT))
+                         '%.0f s; it removes them when its namespace cleanup runs' % (what, self.GONE_WAIT))
                 return
             sleep(delay)
             delay = min(delay * 2, 0.1)
