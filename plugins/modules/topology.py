@@ -53,6 +53,9 @@ options:
     description:
       - V(present) creates and converges the listed objects; V(absent) removes everything this topology
         created (the lists are then ignored).
+      - Deleting a namespace takes the veth ends outside it whose peers were inside with it, a moment later
+        (the kernel's namespace cleanup). V(absent) and O(purge) return once those are gone, so the next task
+        may make the same names; after 5 seconds they return with a warning naming what is left.
     type: str
     choices: [present, absent]
     default: present

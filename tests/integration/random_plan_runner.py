@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import bad_inputs_runner
 import concurrency_runner
@@ -188,21 +187,6 @@ def sequence(token):
     return plans(int(token))
 
 
-def settled_snapshot(start, wait=3.0):
-    """The sandbox's snapshot once it equals ``start``, or after ``wait`` seconds. Deleting a
-    namespace returns before the kernel's cleanup (a workqueue) has unregistered its devices, so a
-    veth end outside it whose peer was inside can still be listed for a moment (seen once: seed 9 on
-    pyroute2 0.7, a host-side veth listed right after absent). The module does not wait for that
-    (as `ip netns delete` does not): see the stop note of issue 13. A veth still there after ``wait``
-    fails the test."""
-    deadline = time.monotonic() + wait
-    while True:
-        seen = snapshot.snapshot()
-        if seen == start or time.monotonic() > deadline:
-            return seen
-        time.sleep(0.05)
-
-
 def summary(step):
     result = step['result'] or {}
     return {'rc': step['rc'], 'failed': step['rc'] != 0 or bool(result.get('failed')) or not step['result'],
@@ -235,7 +219,7 @@ def main():
             absent = {'name': TOPOLOGY, 'state': 'absent'}
             steps['absent'] = {'args': absent, 'failing': None, 'check': run(absent, True), 'real': run(absent, False)}
             steps['start'] = start
-            steps['end'] = settled_snapshot(start)
+            steps['end'] = snapshot.snapshot()    # topology absent waits for the kernel's cleanup itself
             steps['record_left'] = os.path.exists(RECORD)
         concurrency_runner.clean()
     finally:

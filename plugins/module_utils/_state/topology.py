@@ -229,6 +229,7 @@ class TopologyKind(Kind):
         self.started = time.time()
         self._groups = {}
         self._seen = None       # (desired, observed) of this run, for apply's ownership record
+        self._doomed = []       # (ref, name) of veth ends that go with a deleted namespace (apply waits)
         self._persisted = None  # what the persistence wrote (the result's persist)
 
     # -- desired ----------------------------------------------------------------------------
@@ -601,8 +602,9 @@ class TopologyKind(Kind):
     # -- plan -------------------------------------------------------------------------------
     def plan(self, desired, observed, ctx):
         joined = Plan()
+        self._doomed = []
         if desired['state'] == 'absent':
-            self._plan_removals(joined, desired, observed, keep=None)
+            self._doomed = self._plan_removals(joined, desired, observed, keep=None)
             self._plan_persist(joined, desired, observed)
             return joined
         ref_of = observed['ref_of']
@@ -640,7 +642,7 @@ class TopologyKind(Kind):
                 common.check_port_room(master, action.netns, ports[key], '%s.%s' % (where, option), obj)
 
         if desired['purge']:
-            self._plan_removals(joined, desired, observed, keep=desired)
+            self._doomed = self._plan_removals(joined, desired, observed, keep=desired)
         for i, ns in enumerate(desired['namespaces']):
             name = ns['name']
             seen = observed['namespaces'][name]
@@ -843,6 +845,7 @@ class TopologyKind(Kind):
             for item in keep['vxlans'] + keep['tuntaps']:
                 kept_links.add((ref_of.get(item['netns'], item['netns']), item['name']))
         doomed = observed['doomed_nsids']
+        going = []      # veth ends outside the deleted namespaces that go with their peer (apply waits)
         bridges = []
         for ref, found in observed['links'].items():
             if ref in gone:
@@ -861,6 +864,7 @@ class TopologyKind(Kind):
                     continue
                 if link.get('link_netnsid') is not None and link['link_netnsid'] in doomed.get(ref, ()):
                     plan.record(key, {'state': 'present'}, {'state': 'absent'})
+                    going.append((ref, name))
                     continue
                 action = Action('link_delete', ref, obj, {'name': name}, option='purge',
                                 text='delete %s%s' % (obj, ' and its peer' if link['kind'] == 'veth' else ''))
@@ -886,8 +890,38 @@ class TopologyKind(Kind):
         removals = plan.actions[start:]
         route_dels = [a for a in removals if a.op == 'route_del']
         plan.actions[start:] = route_dels + [a for a in removals if a.op != 'route_del']
+        return going
 
     # -- apply ------------------------------------------------------------------------------
+    GONE_WAIT = 5.0     # seconds the apply waits for the kernel to remove the veth ends of deleted namespaces
+
+    def _wait_gone(self, session, going, ctx, clock=time.monotonic, sleep=time.sleep):
+        """Return once the veth ends outside the deleted namespaces whose peer was inside are gone.
+        Deleting a namespace returns before the kernel's cleanup (a workqueue) unregisters its
+        devices, and with them those peers: without the wait, a next task making the same name could
+        meet EEXIST (seen by the random-plan test). Polls one dump per namespace holding such ends;
+        after GONE_WAIT seconds it warns and returns (the kernel still removes them)."""
+        left = {}
+        for ref, name in going:
+            left.setdefault(ref, set()).add(name)
+        deadline = clock() + self.GONE_WAIT
+        delay = 0.005
+        while left:
+            for ref in sorted(left, key=lambda r: (r is not None, r or '')):
+                left[ref] &= set(session.links(ref, peers=False, raw=True))
+                if not left[ref]:
+                    del left[ref]
+            if not left:
+                return
+            if clock() >= deadline:
+                order = sorted(left, key=lambda r: (r is not None, r or ''))
+                what = '; '.join('%s in %s' % (', '.join(sorted(left[ref])), ns_label(ref)) for ref in order)
+                ctx.warn('the kernel has not yet removed %s (their peers were in the deleted namespaces) after '
+                         '%.0f s; it removes them when its namespace cleanup runs' % (what, self.GONE_WAIT))
+                return
+            sleep(delay)
+            delay = min(delay * 2, 0.1)
+
     def apply(self, session, plan, ctx):
         """The frequent steps as raw netlink requests, pipelined on this run's new objects
         (fastapply); the others through pyroute2. Same order, errors and undo as apply_plan.
@@ -927,6 +961,7 @@ class TopologyKind(Kind):
             other['refs'] = sorted(set(other['refs']) | refs, key=lambda r: (r is not None, r or ''))
             records.write_topology(name, other)
         records.write_topology(desired['name'], self.new_record(session, desired, observed, plan))
+        self._wait_gone(session, self._doomed, ctx)
         files = [a for a in plan.actions if a.op in persist.OPS]
         if files:
             persist.apply(files, ctx.io.persist, getattr(ctx.io, 'run_command', None), ctx.warn)

@@ -587,3 +587,65 @@ def test_a_per_interface_key_of_an_interface_the_task_makes_is_planned(netns_exi
                    sysctls=[{'netns': 'ns1', 'name': 'net.ipv4.conf.eth0.forwarding', 'value': '1'}])
     ran = run_steps(TopologyKind(), given, FakeIo(session), check_mode=True)
     assert [a.op for a in ran.plan.actions if a.op == 'sysctl_set'] == ['sysctl_set']
+
+
+# -- issue 13: absent returns once the kernel removed the veth ends that go with a namespace --------
+def test_absent_and_purge_remember_the_veth_ends_that_go_with_their_namespace():
+    for given in (params(name='lab', state='absent'),
+                  params(**lab_with(purge=True, namespaces=[], links=[], routes=[], sysctls=[]))):
+        obs = built()
+        obs['doomed_nsids'] = {None: set([0])}
+        kind = TopologyKind()
+        kind.plan(kind.desired(given), obs, Context(False, False))
+        assert kind._doomed == [(None, 'v1')]
+    kind = TopologyKind()
+    kind.plan(kind.desired(params(**LAB)), built(), Context(False, False))
+    assert kind._doomed == []
+
+
+class Polls(object):
+    """A session whose host namespace lists ``seen[i]`` at the i-th dump, and a clock that moves
+    only when slept."""
+
+    def __init__(self, seen):
+        self.seen = list(seen)
+        self.dumps = 0
+        self.now = 100.0
+        self.slept = []
+
+    def links(self, ref, peers=True, keep_ids=False, raw=False):
+        assert ref is None and raw and not peers
+        names = self.seen[min(self.dumps, len(self.seen) - 1)]
+        self.dumps += 1
+        return dict((n, {}) for n in names)
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_apply_waits_until_the_kernel_removed_them():
+    polls = Polls([['v1', 'br0', 'lo'], ['v1', 'lo'], ['lo']])
+    ctx = Context(False, False)
+    TopologyKind()._wait_gone(polls, [(None, 'v1')], ctx, clock=polls.clock, sleep=polls.sleep)
+    assert polls.dumps == 3 and len(polls.slept) == 2
+    assert ctx.warnings == []
+
+
+def test_nothing_to_wait_for_reads_nothing():
+    polls = Polls([['v1']])
+    TopologyKind()._wait_gone(polls, [], Context(False, False), clock=polls.clock, sleep=polls.sleep)
+    assert polls.dumps == 0
+
+
+def test_the_wait_warns_naming_what_is_left_after_its_limit():
+    polls = Polls([['v1', 'v2', 'lo']])
+    ctx = Context(False, False)
+    TopologyKind()._wait_gone(polls, [(None, 'v1'), (None, 'v2')], ctx, clock=polls.clock, sleep=polls.sleep)
+    assert sum(polls.slept) >= TopologyKind.GONE_WAIT
+    assert max(polls.slept) <= 0.1
+    assert len(ctx.warnings) == 1
+    assert 'the kernel has not yet removed v1, v2 in the current namespace' in ctx.warnings[0]
