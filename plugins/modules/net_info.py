@@ -175,8 +175,9 @@ namespaces:
           known on the host, C(name) and C(netns) are null and C(nsid) holds the id the kernel gives it.
         - C(parent) is null except for vlan, macvlan and ipvlan devices, where it holds the C(name) and C(netns) of
           the device they were made on (the same rules as C(peer)).
-        - C(details) is null except for vlan (C(id), C(protocol)) and macvlan (C(mode), C(macs), the source MAC
-          addresses of mode source) devices.
+        - C(details) is null except for vlan (C(id), C(protocol)), macvlan (C(mode), C(macs), the source MAC
+          addresses of mode source) and ipvlan (C(mode) V(l2)/V(l3)/V(l3s), C(flags) V(bridge)/V(private)/V(vepa);
+          both are the parent's, shared by every ipvlan of it) devices.
       type: dict
       returned: when V(links) or V(addresses) is gathered
     routes:

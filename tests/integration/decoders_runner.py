@@ -95,6 +95,12 @@ OPTIONAL = {
              ['link', 'add', 'link', 'p0', 'name', 'p0.10', 'type', 'vlan', 'protocol', '802.1ad', 'id', '10'],
              ['link', 'add', 'link', 'p0.10', 'name', 'p0.10.20', 'type', 'vlan', 'id', '20'],
              ['link', 'add', 'link', 'p0', 'name', 'v7', 'netns', 'ns2', 'type', 'vlan', 'id', '7']],
+    # On p0 (p1 carries macvlans: the kernel refuses an ipvlan beside them, EBUSY). Mode and flags are
+    # the parent's (one ipvlan port), measured on UML 6.1: the last ipvlan made sets them for every
+    # ipvlan of p0, so all are made with the same ones.
+    'ipvlan': [['link', 'add', 'link', 'p0', 'name', 'ipv0', 'type', 'ipvlan', 'mode', 'l3s', 'vepa'],
+               ['link', 'add', 'link', 'p0', 'name', 'ipv1', 'type', 'ipvlan', 'mode', 'l3s', 'vepa'],
+               ['link', 'add', 'link', 'p0', 'name', 'ipvx', 'netns', 'ns2', 'type', 'ipvlan', 'mode', 'l3s', 'vepa']],
 }
 EXPECTED_OPTIONAL = {
     'dummy': [(None, 'd0', ('kind',), 'dummy'), (None, 'd0', ('mac',), '02:00:00:00:02:01')],
@@ -104,6 +110,12 @@ EXPECTED_OPTIONAL = {
              (None, 'p0.10.20', ('parent', 'name'), 'p0.10'),
              ('ns2', 'v7', ('vlan', 'id'), 7),
              ('ns2', 'v7', ('parent',), {'name': 'p0', 'netns': None})],
+    'ipvlan': [(None, 'ipv0', ('kind',), 'ipvlan'),
+               (None, 'ipv0', ('ipvlan',), {'mode': 'l3s', 'flags': 'vepa'}),
+               (None, 'ipv0', ('parent',), {'name': 'p0', 'netns': None}),
+               (None, 'ipv1', ('ipvlan', 'mode'), 'l3s'),
+               ('ns2', 'ipvx', ('ipvlan',), {'mode': 'l3s', 'flags': 'vepa'}),
+               ('ns2', 'ipvx', ('parent',), {'name': 'p0', 'netns': None})],
 }
 
 # What the links were made with: (namespace, link, path of keys, value). Read from the pyroute2

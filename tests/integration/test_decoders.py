@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, 'decoders_runner.py')
 KINDS = ['bridge', 'loopback', 'macvlan', 'tun', 'veth', 'vxlan']
 # Made when the kernel has them (decoders_runner.OPTIONAL); the ones it lacks are named in a warning.
-OPTIONAL_KINDS = ['dummy', 'vlan']
+OPTIONAL_KINDS = ['dummy', 'ipvlan', 'vlan']
 
 
 @pytest.mark.parametrize('python', [pytest.param(p, id='%s-decoders' % p.label) for p in module_pythons()])

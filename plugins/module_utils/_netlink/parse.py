@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import ipaddress
 import socket
+import struct
 
 IFF_UP = 0x1
 IFF_LOOPBACK = 0x8
@@ -89,6 +90,7 @@ INFO_DATA_ATTRS = {
               'IFLA_VXLAN_LEARNING', 'IFLA_VXLAN_PORT', 'IFLA_VXLAN_GROUP6', 'IFLA_VXLAN_LOCAL6'),
     'vlan': ('IFLA_VLAN_ID', 'IFLA_VLAN_PROTOCOL'),
     'macvlan': ('IFLA_MACVLAN_MODE', 'IFLA_MACVLAN_MACADDR_DATA'),
+    'ipvlan': ('IFLA_IPVLAN_MODE', 'IFLA_IPVLAN_FLAGS'),
 }
 # Attributes of IFLA_INFO_DATA that nest a list of one inner attribute: {outer: inner}; the plain value
 # is the list of the inner values (a source-mode macvlan's MAC addresses).
@@ -97,6 +99,13 @@ INFO_DATA_LISTS = {'IFLA_MACVLAN_MACADDR_DATA': 'IFLA_MACVLAN_MACADDR'}
 # namespace): the observer names the parent as link['parent'] = {'name', 'netns'}.
 PARENT_KINDS = ('vlan', 'macvlan', 'ipvlan')
 MACVLAN_MODES = {1: 'private', 2: 'vepa', 4: 'bridge', 8: 'passthru', 16: 'source'}
+# <linux/if_link.h>: IPVLAN_MODE_L2/L3/L3S; IFLA_IPVLAN_FLAGS is IPVLAN_F_PRIVATE (1) or IPVLAN_F_VEPA (2),
+# none of them is bridge (iproute2's names). pyroute2 (0.7.2 and 0.9.x) knows IFLA_IPVLAN_MODE only: its
+# reader keeps IFLA_IPVLAN_FLAGS as an 'UNKNOWN' attribute without the value, so parse_link reads it
+# from the nested attribute's bytes (_raw_u16).
+IPVLAN_MODES = ('l2', 'l3', 'l3s')
+IPVLAN_FLAGS = {0: 'bridge', 1: 'private', 2: 'vepa'}
+IFLA_IPVLAN_FLAGS = 2
 # IFLA_LINKINFO -> IFLA_INFO_SLAVE_DATA of a port, by IFLA_INFO_SLAVE_KIND (the master's kind): what an
 # observation reports of a bridge port (link['brport']). IFLA_BRPORT_MODE is the hairpin mode
 # (`ip link set DEV type bridge_slave hairpin on`, `bridge link set dev DEV hairpin on`).
@@ -197,6 +206,39 @@ def parse_macvlan(data):
     return {'mode': mode, 'macs': sorted(str(m).lower() for m in data.get('IFLA_MACVLAN_MACADDR_DATA') or [])}
 
 
+def parse_ipvlan(data):
+    """IFLA_INFO_DATA of an ipvlan -> {'mode': 'l2'|'l3'|'l3s', 'flags': 'bridge'|'private'|'vepa'}
+    (a number the tables do not know stays a number)."""
+    data = data or {}
+    mode = data.get('IFLA_IPVLAN_MODE')
+    if isinstance(mode, int) and 0 <= mode < len(IPVLAN_MODES):
+        mode = IPVLAN_MODES[mode]
+    elif isinstance(mode, str) and mode.startswith('IPVLAN_MODE_'):
+        mode = mode[len('IPVLAN_MODE_'):].lower()
+    flags = data.get('IFLA_IPVLAN_FLAGS') or 0
+    return {'mode': mode, 'flags': IPVLAN_FLAGS.get(flags, flags)}
+
+
+def _raw_u16(nested, kind):
+    """The u16 value of attribute number ``kind`` inside a pyroute2 nested attribute, read from its
+    bytes (for an attribute pyroute2 does not know); None when not there."""
+    try:
+        data, offset, length = nested.data, nested.offset, nested.length
+    except AttributeError:
+        return None
+    if not isinstance(data, (bytes, bytearray)) or not length:
+        return None
+    pos, end = offset + 4, offset + length
+    while pos + 4 <= end:
+        alen, akind = struct.unpack_from('=HH', data, pos)
+        if alen < 4:
+            return None
+        if akind & 0x3fff == kind and alen >= 6:
+            return struct.unpack_from('=H', data, pos + 4)[0]
+        pos += (alen + 3) & ~3
+    return None
+
+
 # Bonding modes and options by number (<linux/if_bonding.h>, iproute2's names).
 BOND_MODES = ('balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb')
 BOND_HASH_POLICIES = ('layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac')
@@ -279,6 +321,8 @@ def plain_link(index, flags, kind, attrs, data=None, slave_kind=None, slave_data
         out['vlan'] = parse_vlan(data)
     elif kind == 'macvlan':
         out['macvlan'] = parse_macvlan(data)
+    elif kind == 'ipvlan':
+        out['ipvlan'] = parse_ipvlan(data)
     elif kind == 'bond':
         out['bond'] = parse_bond(data)
     if slave_kind == 'bridge':
@@ -299,6 +343,8 @@ def parse_link(msg):
             for name, inner in INFO_DATA_LISTS.items():
                 if data.get(name) is not None:
                     data[name] = _inner_list(data[name], inner)
+            if kind == 'ipvlan' and data.get('IFLA_IPVLAN_FLAGS') is None:
+                data['IFLA_IPVLAN_FLAGS'] = _raw_u16(nested, IFLA_IPVLAN_FLAGS)
     slave_kind = _attr(info, 'IFLA_INFO_SLAVE_KIND') if info is not None else None
     slave_data = None
     names = SLAVE_DATA_ATTRS.get(slave_kind)

@@ -23,7 +23,7 @@ BRIDGE_FIELDS = ('stp', 'forward_delay', 'hello_time', 'max_age', 'ageing_time',
 BOND_FIELDS = ('mode', 'miimon', 'arp_interval', 'arp_ip_target', 'xmit_hash_policy', 'lacp_rate', 'primary')
 ROUTE_FIELDS = ('family', 'dst', 'gateway', 'dev', 'metric', 'table', 'proto', 'scope', 'type', 'prefsrc')
 ALL = 'all'
-DETAIL_KINDS = ('vlan', 'macvlan')
+DETAIL_KINDS = ('vlan', 'macvlan', 'ipvlan')
 
 
 def namespace_refs(items, netns, option='namespaces'):

@@ -159,6 +159,7 @@ WIRE_DATA = {
             'IFLA_TUN_NUM_QUEUES': (8, '=I')},
     'macvlan': {'IFLA_MACVLAN_MODE': (1, '=I'), 'IFLA_MACVLAN_FLAGS': (2, '=H'), 'IFLA_MACVLAN_MACADDR_COUNT': (6, '=I'),
                 'IFLA_MACVLAN_MACADDR_DATA': (5 | 0x8000, lambda v: b''.join(rta(4, _mac_bytes(mac)) for _n, mac in v['attrs']))},
+    'ipvlan': {'IFLA_IPVLAN_MODE': (1, '=H'), 'IFLA_IPVLAN_FLAGS': (2, '=H')},
     'vlan': {'IFLA_VLAN_ID': (1, '=H'), 'IFLA_VLAN_FLAGS': (2, '=II'.replace('II', 'Q')), 'IFLA_VLAN_PROTOCOL': (5, '>H')},
     'bond': {'IFLA_BOND_MODE': (1, '=B'), 'IFLA_BOND_MIIMON': (3, '=I'), 'IFLA_BOND_UPDELAY': (4, '=I'),
              'IFLA_BOND_ARP_INTERVAL': (7, '=I'),
@@ -249,6 +250,10 @@ CASES = {
                        {'IFLA_MACVLAN_MODE': 16, 'IFLA_MACVLAN_FLAGS': 0, 'IFLA_MACVLAN_MACADDR_COUNT': 2,
                         'IFLA_MACVLAN_MACADDR_DATA': {'attrs': [('IFLA_MACVLAN_MACADDR', '02:00:00:00:00:0c'),
                                                                 ('IFLA_MACVLAN_MACADDR', '02:00:00:00:00:0b')]}}),
+    'ipvlan-l3s-vepa': (17, 0x1003, _with(IFLA_IFNAME='ipv0', IFLA_LINK=4), 'ipvlan',
+                        {'IFLA_IPVLAN_MODE': 2, 'IFLA_IPVLAN_FLAGS': 2}),
+    'ipvlan-l2-bridge': (18, 0x1003, _with(IFLA_IFNAME='ipv1', IFLA_LINK=4, IFLA_LINK_NETNSID=1), 'ipvlan',
+                         {'IFLA_IPVLAN_MODE': 0, 'IFLA_IPVLAN_FLAGS': 0}),
     'vlan-8021ad': (12, 0x1003, _with(IFLA_IFNAME='eth0.10', IFLA_LINK=2), 'vlan',
                     {'IFLA_VLAN_ID': 10, 'IFLA_VLAN_FLAGS': 1, 'IFLA_VLAN_PROTOCOL': 0x88a8}),
     'vlan-without-data': (13, 0x1003, _with(IFLA_IFNAME='eth0.5', IFLA_LINK=2), 'vlan', None),
@@ -272,7 +277,7 @@ def test_raw_and_pyroute2_messages_give_the_same_link(case):
     from_pyroute2 = parse.parse_link(fake)
     assert rawdump.decode_link(body, 0, len(body)) == from_pyroute2
     assert from_pyroute2['kind'] == (kind or ('loopback' if flags & 0x8 else 'device'))
-    for key in ('bridge', 'tun', 'vxlan', 'vlan', 'macvlan', 'bond'):
+    for key in ('bridge', 'tun', 'vxlan', 'vlan', 'macvlan', 'ipvlan', 'bond'):
         assert (key in from_pyroute2) == (kind == key), key
 
 
@@ -280,6 +285,8 @@ def test_new_kinds_have_the_values_they_were_made_with():
     source = {'mode': 'source', 'macs': ['02:00:00:00:00:0b', '02:00:00:00:00:0c']}
     for case, key, want in [('macvlan-source', 'macvlan', source),
                             ('macvlan', 'macvlan', {'mode': 'bridge', 'macs': []}),
+                            ('ipvlan-l3s-vepa', 'ipvlan', {'mode': 'l3s', 'flags': 'vepa'}),
+                            ('ipvlan-l2-bridge', 'ipvlan', {'mode': 'l2', 'flags': 'bridge'}),
                             ('vlan-8021ad', 'vlan', {'id': 10, 'protocol': '802.1ad'}),
                             ('vlan-without-data', 'vlan', {'id': None, 'protocol': None})]:
         index, flags, attrs, kind, data = CASES[case]
@@ -287,6 +294,8 @@ def test_new_kinds_have_the_values_they_were_made_with():
         assert rawdump.decode_link(body, 0, len(body))[key] == want, case
     # pyroute2 gives the mode by name: the same plain value
     assert parse.parse_macvlan({'IFLA_MACVLAN_MODE': 'private'}) == {'mode': 'private', 'macs': []}
+    assert parse.parse_ipvlan({'IFLA_IPVLAN_MODE': 'IPVLAN_MODE_L3'}) == {'mode': 'l3', 'flags': 'bridge'}
+    assert parse.parse_ipvlan({'IFLA_IPVLAN_MODE': 1, 'IFLA_IPVLAN_FLAGS': 1}) == {'mode': 'l3', 'flags': 'private'}
     assert parse.parse_vlan({'IFLA_VLAN_ID': 3, 'IFLA_VLAN_PROTOCOL': 0x9100}) == {'id': 3, 'protocol': '0x9100'}
 
 
@@ -320,3 +329,27 @@ def test_the_same_link_has_the_values_it_was_made_with():
     link = rawdump.decode_link(body, 0, len(body))
     assert (link['link_index'], link['link_netnsid'], link['master_index'], link['alias'], link['operstate']) == \
         (9, 2, 3, 'uplink', 'up')
+
+
+class _Nested(object):
+    """What pyroute2 (0.7.2 and 0.9.x, measured) gives for an ipvlan's IFLA_INFO_DATA: IFLA_IPVLAN_MODE by
+    name, IFLA_IPVLAN_FLAGS as an 'UNKNOWN' attribute without its value; the bytes stay in .data."""
+
+    def __init__(self, payload, lead=b'\0' * 12):
+        self.data = lead + rta(2 | 0x8000, payload)
+        self.offset = len(lead)
+        self.length = len(self.data) - len(lead)
+
+    def get_attr(self, name):
+        return 2 if name == 'IFLA_IPVLAN_MODE' else None
+
+
+def test_ipvlan_flags_are_read_from_the_bytes_pyroute2_does_not_decode():
+    payload = rta(1, struct.pack('=H', 2)) + rta(2, struct.pack('=H', 1))
+    info = Msg(attrs={'IFLA_INFO_KIND': 'ipvlan', 'IFLA_INFO_DATA': _Nested(payload)})
+    fake = Msg({'index': 4, 'flags': 0x1003, 'family': 0}, {'IFLA_IFNAME': 'ipv0', 'IFLA_LINKINFO': info})
+    assert parse.parse_link(fake)['ipvlan'] == {'mode': 'l3s', 'flags': 'private'}
+    # without the attribute (an older kernel): bridge, the kernel's default
+    info = Msg(attrs={'IFLA_INFO_KIND': 'ipvlan', 'IFLA_INFO_DATA': _Nested(rta(1, struct.pack('=H', 0)))})
+    fake = Msg({'index': 4, 'flags': 0x1003, 'family': 0}, {'IFLA_IFNAME': 'ipv0', 'IFLA_LINKINFO': info})
+    assert parse.parse_link(fake)['ipvlan'] == {'mode': 'l3s', 'flags': 'bridge'}

@@ -97,6 +97,8 @@ RAW = {
         'a1': link('a1', 6, 'veth', master='br0', peer=None),
         'mv0': link('mv0', 7, 'macvlan', parent={'name': 'eth0', 'netns': 'ns2'},
                     macvlan={'mode': 'bridge', 'macs': []}),
+        'ipv0': link('ipv0', 8, 'ipvlan', parent={'name': 'eth0', 'netns': None},
+                     ipvlan={'mode': 'l3s', 'flags': 'private'}),
     },
     'routes': [
         {'family': 'ipv6', 'dst': 'fe80::/64', 'gateway': None, 'dev': 'eth0', 'metric': 256, 'table': 254,
@@ -128,6 +130,8 @@ def test_facts_links_and_peers():
     assert out['links']['br0']['peer'] is None and 'bridge' not in out['links']['br0']
     assert out['links']['mv0']['parent'] == {'name': 'eth0', 'netns': 'ns2'}
     assert out['links']['mv0']['details'] == {'mode': 'bridge', 'macs': []}
+    assert out['links']['ipv0']['parent'] == {'name': 'eth0', 'netns': None}
+    assert out['links']['ipv0']['details'] == {'mode': 'l3s', 'flags': 'private'}
     # every link has the same keys
     assert len(set(tuple(sorted(l)) for l in out['links'].values())) == 1
 
